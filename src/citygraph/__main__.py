@@ -1,0 +1,5 @@
+"""`python -m citygraph` runs the command-line interface."""
+
+from citygraph.cli import main
+
+main()

@@ -1,0 +1,196 @@
+"""The ``citygraph`` command: validate, build, add, query, export, serve."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pyoxigraph as ox
+
+from citygraph.config import Config, load_config
+from citygraph.errors import CitygraphError, DataError
+from citygraph.formats import Kind, by_name, of_kinds
+from citygraph.loading import Source, build_store, discover, graph_iri
+from citygraph.namespaces import data_prefixes
+from citygraph.sparql.engine import QueryJob, evaluate
+from citygraph.store import StoreDir, open_current, open_read_only
+from citygraph.validation import validate
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+RESULT_NAMES = [m.name for m in of_kinds(Kind.RESULTS)]
+RDF_NAMES = [m.name for m in of_kinds(Kind.GRAPH, Kind.DATASET)]
+
+
+def store_option(func: F) -> F:
+    return click.option("--store", type=click.Path(path_type=Path), default=None,
+                        help="Store directory (default: CITYGRAPH_STORE or the user data dir).")(
+        func)
+
+
+def get_config(ctx: click.Context, **overrides: Any) -> Config:
+    config: Config = ctx.obj
+    return config.replace(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"citygraph: {message}", err=True)
+    sys.exit(code)
+
+
+class Group(click.Group):
+    """Turns every CitygraphError into one readable line and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CitygraphError as exc:
+            fail(exc.message)
+        except OSError as exc:
+            fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
+
+
+@click.group(cls=Group)
+@click.option("--config", "config_file", type=click.Path(path_type=Path, exists=True),
+              default=None, help="TOML configuration file (default: CITYGRAPH_CONFIG).")
+@click.version_option(package_name="citygraph")
+@click.pass_context
+def main(ctx: click.Context, config_file: Path | None) -> None:
+    """citygraph: a linked-open-data knowledge graph of a city's international relations."""
+    try:
+        ctx.obj = load_config(config_file)
+    except CitygraphError as exc:
+        fail(exc.message, 2)
+
+
+def run_validation(config: Config, files: list[Path]) -> bool:
+    report = validate(files, ontology=sorted(config.ontology_dir.glob("*.ttl")),
+                      shapes=sorted(config.shapes_dir.glob("*.ttl")),
+                      base_iri=config.base_iri, root=Path.cwd())
+    click.echo(report.text(), err=not report.conforms)
+    return report.conforms
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
+def validate_command(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Validate ontology + data (or FILES) against the SHACL shapes; exit 1 on any violation."""
+    config = get_config(ctx)
+    paths = list(files) or [s.path for s in discover(config) if s.path.parent == config.data_dir]
+    for path in paths:
+        if not path.is_file():
+            raise DataError(f"{path}: no such file")
+    if not run_validation(config, paths):
+        sys.exit(1)
+
+
+@main.command()
+@store_option
+@click.option("--skip-validation", is_flag=True, help="Load without SHACL validation.")
+@click.pass_context
+def build(ctx: click.Context, store: Path | None, skip_validation: bool) -> None:
+    """Validate, then build the store in a new directory and swap it in atomically."""
+    config = get_config(ctx, store=store)
+    sources = discover(config)
+    data = [s.path for s in sources if s.path.parent == config.data_dir]
+    if not skip_validation and not run_validation(config, data):
+        fail("build refused: the data does not conform to the shapes; "
+             "the previous store is unchanged")
+    info = build_store(config, sources)
+    click.echo(f"built {info.build_id}: {info.triples} triples in {len(info.graphs)} graphs "
+               f"→ {config.store}")
+
+
+@main.command()
+@click.option("--graph", "graph", required=True, help="IRI of the named graph to add.")
+@click.argument("file", type=click.Path(path_type=Path))
+@store_option
+@click.pass_context
+def add(ctx: click.Context, graph: str, file: Path, store: Path | None) -> None:
+    """Add FILE as the named graph IRI (into a copy of the current build, then swap)."""
+    config = get_config(ctx, store=store)
+    if not graph.split(":", 1)[0].isalpha() or ":" not in graph:
+        raise DataError(f"'{graph}' is not an absolute IRI")
+    current = StoreDir(config.store).current_build()
+    info = build_store(config, [Source(file, graph)], start_from=current.path)
+    click.echo(f"added {file} as <{graph}>: store now has {info.triples} triples")
+
+
+def read_query(text: str) -> str:
+    if text == "-":
+        return sys.stdin.read()
+    if text.startswith("@"):
+        return Path(text[1:]).read_text(encoding="utf-8")
+    return text
+
+
+@main.command()
+@click.argument("sparql")
+@click.option("--format", "fmt", default=None,
+              type=click.Choice(["table", *RESULT_NAMES, *RDF_NAMES]),
+              help="Output format (default: table for SELECT/ASK, turtle for graphs).")
+@click.option("--max-rows", type=int, default=None, help="Most rows to print.")
+@store_option
+@click.pass_context
+def query(ctx: click.Context, sparql: str, fmt: str | None, max_rows: int | None,
+          store: Path | None) -> None:
+    """Run SPARQL (a query, @file.rq or - for stdin) against the store."""
+    config = get_config(ctx, store=store)
+    ox_store, info = open_current(config.store)
+    accept = ("tsv" if fmt in (None, "table") else fmt, "turtle")
+    job = QueryJob(read_query(sparql), accept=accept, max_rows=max_rows or config.max_rows)
+    answer = evaluate(ox_store, job, data_prefixes(info.base_iri))
+    if fmt in (None, "table") and answer.form != "graph":
+        click.echo(tsv_to_table(answer.body.decode()))
+    else:
+        sys.stdout.buffer.write(answer.body)
+    if answer.truncated:
+        click.echo(f"citygraph: output cut at {answer.rows} rows (--max-rows)", err=True)
+
+
+def tsv_to_table(tsv: str) -> str:
+    rows = [line.split("\t") for line in tsv.rstrip("\n").split("\n")]
+    widths = [max(len(r[i]) if i < len(r) else 0 for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip()
+             for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--format", "fmt", default="nquads", type=click.Choice(RDF_NAMES),
+              help="Dump format; triple formats merge all graphs (default: nquads).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output file (default: standard output).")
+@store_option
+@click.pass_context
+def export(ctx: click.Context, fmt: str, out: Path | None, store: Path | None) -> None:
+    """Write a full dump of the store."""
+    config = get_config(ctx, store=store)
+    ox_store, _ = open_current(config.store)
+    body = dump(ox_store, fmt)
+    if out is None:
+        sys.stdout.buffer.write(body)
+        return
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(body)
+    os.replace(tmp, out)
+    click.echo(f"wrote {out} ({len(body)} bytes)", err=True)
+
+
+def dump(store: ox.Store, fmt: str) -> bytes:
+    media = by_name(fmt)
+    assert media is not None and media.rdf is not None
+    if media.rdf.supports_datasets:
+        return bytes(store.dump(format=media.rdf))
+    rows = store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
+    return bytes(ox.serialize(triples, format=media.rdf))
+
+
+__all__ = ["graph_iri", "main", "open_read_only"]

@@ -1,0 +1,139 @@
+"""Configuration: defaults, then an optional TOML file, then ``CITYGRAPH_*`` environment variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from citygraph.errors import ConfigError
+
+ENV_PREFIX = "CITYGRAPH_"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_store_dir() -> Path:
+    """The per-user data directory (XDG Base Directory Specification)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "citygraph" / "store"
+
+
+def default_project_dir() -> Path:
+    """Where ontology/, data/ and shapes/ live: the wheel's bundled copy, else the source tree."""
+    bundled = PACKAGE_DIR / "_graph"
+    if (bundled / "ontology").is_dir():
+        return bundled
+    source_tree = PACKAGE_DIR.parent.parent
+    if (source_tree / "ontology").is_dir():
+        return source_tree
+    return Path.cwd()
+
+
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of citygraph. Each field documents itself in its metadata."""
+
+    store: Path = field(default_factory=default_store_dir,
+                        metadata=_help("Directory of the embedded Oxigraph store."))
+    project_dir: Path = field(default_factory=default_project_dir,
+                              metadata=_help("Directory holding ontology/, data/ and shapes/."))
+    base_iri: str = field(default="https://w3id.org/citygraph/",
+                          metadata=_help("Base IRI of all data IRIs (ends with '/')."))
+    public_url: str = field(default="",
+                            metadata=_help("Public URL of the server; empty: taken from requests."))
+    host: str = field(default="127.0.0.1", metadata=_help("Interface the server listens on."))
+    port: int = field(default=8000, metadata=_help("TCP port the server listens on."))
+    workers: int = field(default=2, metadata=_help("Number of server worker processes."))
+    query_timeout: float = field(default=30.0,
+                                 metadata=_help("Seconds after which a query is stopped."))
+    max_query_length: int = field(default=20_000,
+                                  metadata=_help("Longest accepted query, in characters."))
+    max_triple_patterns: int = field(default=120,
+                                     metadata=_help("Most triple patterns accepted in one query."))
+    max_rows: int = field(default=10_000,
+                          metadata=_help("Most result rows or triples returned for one query."))
+    cache_entries: int = field(default=512,
+                               metadata=_help("Query results kept per worker (0 disables)."))
+    fair_use_seconds: float = field(
+        default=120.0, metadata=_help("Query seconds one client may use per window (0: off)."))
+    fair_use_window: float = field(default=60.0,
+                                   metadata=_help("Length of the fair-use window, in seconds."))
+    fair_use_loopback: bool = field(
+        default=False, metadata=_help("Apply fair use to loopback clients too."))
+    slow_query_seconds: float = field(
+        default=1.0, metadata=_help("Queries slower than this are logged."))
+    backend: str = field(default="oxigraph",
+                         metadata=_help("'oxigraph' (embedded store) or 'sparql' (remote server)."))
+    sparql_query_url: str = field(default="",
+                                  metadata=_help("Remote backend: SPARQL query endpoint URL."))
+    sparql_update_url: str = field(default="",
+                                   metadata=_help("Remote backend: SPARQL update endpoint URL."))
+    sparql_user: str = field(default="", metadata=_help("Remote backend: user name."))
+    sparql_password: str = field(default="", metadata=_help("Remote backend: password."))
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.project_dir / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.project_dir / "data"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.project_dir / "shapes"
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with some fields changed (values are converted like environment values)."""
+        return dataclasses.replace(self, **_convert_all(changes))
+
+
+def _convert(name: str, raw: Any) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(Config)}
+    if name not in fields:
+        raise ConfigError(f"unknown setting '{name}'")
+    kind = str(fields[name].type)
+    try:
+        if kind == "Path":
+            return Path(raw).expanduser()
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "bool":
+            return raw if isinstance(raw, bool) else str(raw).lower() in {"1", "true", "yes", "on"}
+        return str(raw)
+    except ValueError:
+        raise ConfigError(f"setting '{name}' must be {kind}, got {raw!r}") from None
+
+
+def _convert_all(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _convert(name, value) for name, value in values.items() if value is not None}
+
+
+def load_config(file: Path | None = None, env: Mapping[str, str] | None = None,
+                **overrides: Any) -> Config:
+    """Layer defaults → TOML file (``CITYGRAPH_CONFIG``) → environment → explicit overrides."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    file = file or (Path(env[ENV_PREFIX + "CONFIG"]) if env.get(ENV_PREFIX + "CONFIG") else None)
+    if file is not None:
+        try:
+            values.update(tomllib.loads(file.read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {file}: {exc}") from None
+    names = {f.name for f in dataclasses.fields(Config)}
+    for key, raw in env.items():
+        name = key[len(ENV_PREFIX):].lower() if key.startswith(ENV_PREFIX) else ""
+        if name in names:
+            values[name] = raw
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Config(**_convert_all(values))

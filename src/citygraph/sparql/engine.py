@@ -1,0 +1,102 @@
+"""Evaluate a query string with Oxigraph and serialise the outcome; no Flask, no HTTP.
+
+The query string goes to Oxigraph as is (never pre-parsed by rdflib, which would fall back to
+rdflib's slow engine). Dataset: https://www.w3.org/TR/sparql11-protocol/#dataset
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from citygraph.errors import BadQuery, NotAcceptable
+from citygraph.formats import Kind, MediaType, of_kinds
+from citygraph.sparql import results
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset of a request: default-graph-uri and named-graph-uri lists."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    dataset: Dataset = field(default_factory=Dataset)
+    # Media type names by preference; the first one fitting the query form is used.
+    accept: tuple[str, ...] = ("json", "turtle")
+    max_rows: int = 10_000
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: bytes
+    media: str  # registry name
+    form: str  # select | ask | graph
+    rows: int
+    truncated: bool
+
+
+def _syntax_error(exc: SyntaxError) -> BadQuery:
+    return BadQuery(f"syntax error in the query: {exc.msg or exc}", code="syntax_error")
+
+
+def run_query(store: ox.Store, query: str, dataset: Dataset) -> object:
+    kwargs: dict[str, object] = {}
+    if dataset.default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
+    else:
+        # The default graph is the union of all named graphs (advertised in the
+        # service description as sd:UnionDefaultGraph).
+        kwargs["use_default_graph_as_union"] = True
+    if dataset.named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+    try:
+        return store.query(query, **kwargs)
+    except SyntaxError as exc:
+        raise _syntax_error(exc) from None
+    except ValueError as exc:
+        raise BadQuery(f"invalid dataset or query: {exc}") from None
+
+
+def pick(accept: tuple[str, ...], kinds: tuple[Kind, ...]) -> MediaType:
+    allowed = {m.name: m for m in of_kinds(*kinds)}
+    for name in accept:
+        if name in allowed:
+            return allowed[name]
+    names = ", ".join(m.mime for m in allowed.values())
+    raise NotAcceptable(f"none of the requested formats fits this query; available: {names}")
+
+
+def evaluate(store: ox.Store, job: QueryJob, prefixes: dict[str, str]) -> Answer:
+    """Run the job and serialise its outcome, cutting at max_rows (and saying so)."""
+    outcome = run_query(store, job.query, job.dataset)
+    if isinstance(outcome, ox.QueryBoolean):
+        media = pick(job.accept, (Kind.RESULTS,))
+        return Answer(results.ask(bool(outcome), media), media.name, "ask", 1, False)
+    if isinstance(outcome, ox.QuerySolutions):
+        media = pick(job.accept, (Kind.RESULTS,))
+        variables = [v.value for v in outcome.variables]
+        rows: list[results.Row] = []
+        truncated = False
+        for solution in outcome:
+            if len(rows) == job.max_rows:
+                truncated = True
+                break
+            rows.append(tuple(solution[v] for v in variables))
+        body = results.select(variables, rows, media)
+        return Answer(body, media.name, "select", len(rows), truncated)
+    media = pick(job.accept, (Kind.GRAPH, Kind.DATASET))
+    triples: list[ox.Triple] = []
+    truncated = False
+    for triple in outcome:  # type: ignore[attr-defined]
+        if len(triples) == job.max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    body = results.graph(triples, media, prefixes)
+    return Answer(body, media.name, "graph", len(triples), truncated)

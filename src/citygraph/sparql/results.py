@@ -1,0 +1,125 @@
+"""Serialise query outcomes: SPARQL results as JSON, XML, CSV, TSV; graphs through Oxigraph.
+
+Formats: https://www.w3.org/TR/sparql11-results-json/ , https://www.w3.org/TR/rdf-sparql-XMLres/ ,
+https://www.w3.org/TR/sparql11-results-csv-tsv/ . SELECT rows are written here (not by
+Oxigraph) so that the row limit can cut them and the response can say so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from citygraph.formats import MediaType
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = tuple[Term | None, ...]
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+def select_json(variables: list[str], rows: list[Row]) -> bytes:
+    bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+                for row in rows]
+    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            dt = quoteattr(term.datatype.value)
+            return f"<literal datatype={dt}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+XML_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n')
+
+
+def select_xml(variables: list[str], rows: list[Row]) -> bytes:
+    out = [XML_HEAD, "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+    out.append("</head>\n<results>\n")
+    for row in rows:
+        cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                        for v, t in zip(variables, row, strict=True) if t is not None)
+        out.append(f"<result>{cells}</result>\n")
+    out.append("</results>\n</sparql>\n")
+    return "".join(out).encode()
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term.value) if isinstance(term, ox.NamedNode | ox.Literal) else str(term)
+
+
+def select_csv(variables: list[str], rows: list[Row]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180 line ends, per the spec
+    writer.writerow(variables)
+    writer.writerows([_csv_value(t) for t in row] for row in rows)
+    return buffer.getvalue().encode()
+
+
+def select_tsv(variables: list[str], rows: list[Row]) -> bytes:
+    # TSV cells are terms in Turtle/N-Triples syntax (sparql11-results-csv-tsv §3.2).
+    lines = ["\t".join("?" + v for v in variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def ask(value: bool, media: MediaType) -> bytes:
+    word = "true" if value else "false"
+    if media.name == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if media.name == "xml":
+        return f"{XML_HEAD}<head/>\n<boolean>{word}</boolean>\n</sparql>\n".encode()
+    sep = "\r\n" if media.name == "csv" else "\n"
+    return f"_askResult{sep}{word}{sep}".encode()
+
+
+SELECT_WRITERS = {"json": select_json, "xml": select_xml, "csv": select_csv, "tsv": select_tsv}
+
+
+def select(variables: list[str], rows: list[Row], media: MediaType) -> bytes:
+    return SELECT_WRITERS[media.name](variables, rows)
+
+
+def graph(triples: list[ox.Triple], media: MediaType, prefixes: dict[str, str]) -> bytes:
+    """Triples in an RDF syntax; dataset syntaxes get them in the default graph."""
+    assert media.rdf is not None
+    if media.rdf.supports_datasets:
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        return bytes(ox.serialize(quads, format=media.rdf))
+    wants_prefixes = media.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.TRIG)
+    return bytes(ox.serialize(triples, format=media.rdf,
+                              prefixes=prefixes if wants_prefixes else None))
