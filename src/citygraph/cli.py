@@ -14,10 +14,10 @@ import pyoxigraph as ox
 from citygraph.config import Config, load_config
 from citygraph.errors import CitygraphError, DataError
 from citygraph.formats import Kind, by_name, of_kinds
-from citygraph.loading import Source, build_store, discover, graph_iri
+from citygraph.loading import Source, build_store, discover
 from citygraph.namespaces import data_prefixes
 from citygraph.sparql.engine import QueryJob, evaluate
-from citygraph.store import StoreDir, open_current, open_read_only
+from citygraph.store import StoreDir, open_current
 from citygraph.validation import validate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -193,4 +193,20 @@ def dump(store: ox.Store, fmt: str) -> bytes:
     return bytes(ox.serialize(triples, format=media.rdf))
 
 
-__all__ = ["graph_iri", "main", "open_read_only"]
+
+@main.command()
+@store_option
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="TCP port (default 8000).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default 2).")
+@click.pass_context
+def serve(ctx: click.Context, store: Path | None, host: str | None, port: int | None,
+          workers: int | None) -> None:
+    """Serve the store over HTTP (SPARQL endpoint); builds the store first if there is none."""
+    from citygraph.server import serve as run_server
+
+    config = get_config(ctx, store=store, host=host, port=port, workers=workers)
+    if not StoreDir(config.store).exists():
+        click.echo(f"no store at {config.store} yet: building it first", err=True)
+        ctx.invoke(build, store=config.store, skip_validation=False)
+    run_server(config)

@@ -1,0 +1,124 @@
+"""The Flask application factory: configuration, the runtime, blueprints, the one error path,
+CORS and metrics. Defines no routes of its own."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, Response, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from citygraph.config import Config, load_config
+from citygraph.errors import CitygraphError
+from citygraph.metrics import Metrics
+from citygraph.sparql.executor import InternalQueryError
+from citygraph.sparql.runtime import Runtime
+
+log = logging.getLogger("citygraph")
+REJECTED = {"update_forbidden", "service_forbidden", "query_too_large", "query_too_complex",
+            "syntax_error", "bad_query", "too_many_requests"}
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Link, ETag, Last-Modified, Content-Location, Retry-After, "
+                                     "Citygraph-Truncated",
+}
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or load_config()
+    app = Flask(__name__)
+    app.config["CITYGRAPH"] = config
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["citygraph"] = Runtime(config)
+    app.extensions["citygraph.metrics"] = Metrics()
+
+    from citygraph import ops
+    from citygraph.sparql import views as sparql_views
+
+    app.register_blueprint(sparql_views.bp)
+    app.register_blueprint(ops.bp)
+    app.register_error_handler(CitygraphError, _citygraph_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _internal_error)
+    app.before_request(_start_timer)
+    app.after_request(_finish)
+    return app
+
+
+def _start_timer() -> Response | None:
+    g.started = time.monotonic()
+    if request.method == "OPTIONS":  # CORS preflight and plain OPTIONS alike
+        response = Response(status=204)
+        response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = (
+            request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type")
+        response.headers["Access-Control-Max-Age"] = "86400"
+        return response
+    return None
+
+
+def _finish(response: Response) -> Response:
+    response.headers.update(CORS_HEADERS)
+    if response.mimetype == "text/html":
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'")
+    metrics: Metrics = g_metrics()
+    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    metrics.inc("citygraph_requests_total", endpoint=endpoint, status=str(response.status_code))
+    metrics.observe(time.monotonic() - g.get("started", time.monotonic()), endpoint=endpoint)
+    return response
+
+
+def g_metrics() -> Metrics:
+    from flask import current_app
+
+    metrics: Metrics = current_app.extensions["citygraph.metrics"]
+    return metrics
+
+
+def error_response(status: int, code: str, message: str,
+                   headers: dict[str, str] | None = None) -> Response:
+    """The one error shape: JSON {status, code, message}, text/plain or HTML by Accept."""
+    best = request.accept_mimetypes.best_match(
+        ["text/plain", "application/json", "text/html"], default="text/plain")
+    if best == "application/json":
+        from flask import json
+
+        body = json.dumps({"status": status, "code": code, "message": message})
+        response = Response(body, status=status, content_type="application/json")
+    elif best == "text/html" and request.accept_mimetypes["text/html"] >= 1:
+        html = render_template("error.html", status=status, code=code, message=message)
+        response = Response(html, status=status, content_type="text/html; charset=utf-8")
+    else:
+        response = Response(f"{status} {code}: {message}\n", status=status,
+                            content_type="text/plain; charset=utf-8")
+    response.headers.update(headers or {})
+    if code in REJECTED:
+        g_metrics().inc("citygraph_rejected_queries_total", reason=code)
+    if code == "query_timeout":
+        g_metrics().inc("citygraph_query_timeouts_total")
+    return response
+
+
+def _citygraph_error(exc: CitygraphError) -> Response:
+    return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+
+def _http_error(exc: HTTPException) -> Response:
+    code = (exc.name or "error").lower().replace(" ", "_")
+    headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
+    return error_response(exc.code or 500, code, exc.description or exc.name, headers)
+
+
+def _internal_error(exc: Exception) -> Response:
+    if isinstance(exc, InternalQueryError):
+        log.error("query engine failure: %s", exc)
+    else:
+        log.exception("unhandled error")
+    return error_response(500, "internal_error",
+                          "the server could not answer this request; the problem was logged")

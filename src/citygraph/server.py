@@ -1,0 +1,51 @@
+"""Run the app under gunicorn: worker processes over one read-only on-disk store.
+
+pyoxigraph holds the GIL while it evaluates, so throughput scales with processes, not threads.
+Each worker builds its own app after the fork (no store or query process is shared).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from citygraph.config import Config
+
+
+class Server(BaseApplication):  # type: ignore[misc]
+    def __init__(self, config: Config) -> None:
+        self.citygraph_config = config
+        super().__init__()
+
+    def load_config(self) -> None:
+        settings = {
+            "bind": f"{self.citygraph_config.host}:{self.citygraph_config.port}",
+            "workers": self.citygraph_config.workers,
+            "worker_class": "sync",
+            "timeout": int(self.citygraph_config.query_timeout) + 30,
+            "graceful_timeout": 10,
+            "accesslog": "-",
+            "errorlog": "-",
+            "loglevel": "info",
+            "post_worker_init": _warm_up,
+        }
+        for key, value in settings.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from citygraph.app import create_app
+
+        return create_app(self.citygraph_config)
+
+
+def _warm_up(worker: Any) -> None:
+    """Start the query process before the first request arrives."""
+    app = worker.wsgi
+    runtime = getattr(app, "extensions", {}).get("citygraph")
+    if runtime is not None:
+        runtime.executor.warm_up()
+
+
+def serve(config: Config) -> None:
+    Server(config).run()

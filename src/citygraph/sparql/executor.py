@@ -1,0 +1,140 @@
+"""Queries run in child processes that can be killed: the only real query timeout for Oxigraph.
+
+pyoxigraph has no cancellation API and holds the GIL while it evaluates, so a runaway query
+in the web process would block it for good. Each executor is a spawned child that opens the
+store read-only and answers jobs over a pipe; when a job overruns its time the child is killed
+(SIGKILL) and a fresh one is started for the next job. The web process never opens the store.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from citygraph.errors import CitygraphError, QueryTimeout, StoreError
+from citygraph.sparql.engine import Answer, QueryJob, evaluate
+
+_CONTEXT = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+
+
+@dataclass(frozen=True)
+class ExecutorSettings:
+    store_root: Path
+    prefixes: dict[str, str]
+    timeout: float
+
+
+def _child(conn: Connection, settings: ExecutorSettings) -> None:
+    """Child loop: reopen the store when ``current`` moves, evaluate, reply."""
+    from citygraph.store import StoreDir, open_read_only
+
+    store_dir = StoreDir(settings.store_root)
+    target, store = "", None
+    while True:
+        try:
+            job: QueryJob = conn.recv()
+        except EOFError:
+            return
+        try:
+            now = store_dir.current_target()
+            if store is None or now != target:
+                store, target = None, now
+                store = open_read_only(store_dir.current_build().path)
+            conn.send(("ok", evaluate(store, job, settings.prefixes)))
+        except CitygraphError as exc:
+            conn.send(("error", (type(exc).__name__, exc.message, exc.status, exc.code)))
+        except Exception as exc:  # reported as a 500 without details
+            conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, settings: ExecutorSettings) -> None:
+        parent, child = _CONTEXT.Pipe()
+        self.conn = parent
+        self.process: BaseProcess = _CONTEXT.Process(
+            target=_child, args=(child, settings), daemon=True, name="citygraph-query")
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class InternalQueryError(Exception):
+    """A query crashed the engine in an unexpected way; details go to the log only."""
+
+
+class Executor:
+    """A pool of killable query processes (one per concurrent request thread)."""
+
+    def __init__(self, settings: ExecutorSettings, size: int = 4) -> None:
+        self.settings = settings
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(size)
+        self._pid = os.getpid()
+
+    def run(self, job: QueryJob, timeout: float | None = None) -> tuple[Answer, float]:
+        """Evaluate in a child; (answer, seconds). QueryTimeout after timeout seconds."""
+        limit = self.settings.timeout if timeout is None else timeout
+        with self._slots:
+            worker = self._take()
+            started = time.monotonic()
+            try:
+                worker.conn.send(job)
+                if not worker.conn.poll(limit):
+                    worker.kill()
+                    raise QueryTimeout(
+                        f"the query was stopped after {limit:g} s, the time limit of this "
+                        "endpoint; narrow it down (LIMIT, more specific patterns)",
+                        headers={"Retry-After": "10"})
+                status, payload = worker.conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                worker.kill()
+                raise StoreError("the query process stopped unexpectedly; try again") from None
+            elapsed = time.monotonic() - started
+            self._give_back(worker)
+        return self._unpack(status, payload), elapsed
+
+    @staticmethod
+    def _unpack(status: str, payload: object) -> Answer:
+        if status == "ok":
+            assert isinstance(payload, Answer)
+            return payload
+        if status == "error":
+            name, message, code_status, code = payload  # type: ignore[misc]
+            raise CitygraphError(message, status=code_status, code=code)
+        raise InternalQueryError(str(payload))
+
+    def _take(self) -> _Worker:
+        with self._lock:
+            if os.getpid() != self._pid:  # forked: the children belong to the parent
+                self._idle, self._pid = [], os.getpid()
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.process.is_alive():
+                    return worker
+        return _Worker(self.settings)
+
+    def _give_back(self, worker: _Worker) -> None:
+        with self._lock:
+            self._idle.append(worker)
+
+    def warm_up(self) -> None:
+        """Start one child ahead of the first request."""
+        self._give_back(self._take())
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._idle = self._idle, []
+        for worker in workers:
+            worker.kill()

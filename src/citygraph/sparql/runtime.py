@@ -1,0 +1,117 @@
+"""Per-process state of a running endpoint: the current build, the query executors, the result
+cache and the fair-use ledger. Created by create_app, reached through ``current_app``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict, defaultdict, deque
+from dataclasses import dataclass, field
+
+from citygraph.config import Config
+from citygraph.errors import TooManyRequests
+from citygraph.namespaces import data_prefixes
+from citygraph.sparql.engine import Answer, QueryJob
+from citygraph.sparql.executor import Executor, ExecutorSettings
+from citygraph.sparql.guard import Limits
+from citygraph.store import BuildInfo, StoreDir
+
+log = logging.getLogger("citygraph.query")
+
+
+class ResultCache:
+    """LRU of answers. Safe because a build never changes: the build id is part of the key."""
+
+    def __init__(self, entries: int, max_bytes: int = 2_000_000) -> None:
+        self.entries, self.max_bytes = entries, max_bytes
+        self._data: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> Answer | None:
+        with self._lock:
+            answer = self._data.get(key)
+            if answer is not None:
+                self._data.move_to_end(key)
+            return answer
+
+    def put(self, key: tuple[object, ...], answer: Answer) -> None:
+        if self.entries <= 0 or len(answer.body) > self.max_bytes:
+            return
+        with self._lock:
+            self._data[key] = answer
+            while len(self._data) > self.entries:
+                self._data.popitem(last=False)
+
+
+@dataclass
+class FairUse:
+    """Query seconds per client in a sliding window (per worker process)."""
+
+    budget: float
+    window: float
+    spent: dict[str, deque[tuple[float, float]]] = field(
+        default_factory=lambda: defaultdict(deque))
+
+    def check(self, client: str) -> None:
+        if self.budget <= 0:
+            return
+        now = time.monotonic()
+        entries = self.spent[client]
+        while entries and entries[0][0] < now - self.window:
+            entries.popleft()
+        used = sum(seconds for _, seconds in entries)
+        if used >= self.budget:
+            retry = int(entries[0][0] + self.window - now) + 1
+            raise TooManyRequests(
+                f"this client used {used:.1f} s of query time in the last {self.window:g} s "
+                f"(fair-use budget {self.budget:g} s); try again in {retry} s",
+                headers={"Retry-After": str(retry)})
+
+    def charge(self, client: str, seconds: float) -> None:
+        if self.budget > 0:
+            self.spent[client].append((time.monotonic(), seconds))
+
+
+class Runtime:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.store_dir = StoreDir(config.store)
+        self.limits = Limits(config.max_query_length, config.max_triple_patterns)
+        self.cache = ResultCache(config.cache_entries)
+        self.fair_use = FairUse(config.fair_use_seconds, config.fair_use_window)
+        self._builds: dict[str, BuildInfo] = {}
+        self.prefixes = data_prefixes(config.base_iri)
+        self.executor = Executor(ExecutorSettings(config.store, self.prefixes,
+                                                  config.query_timeout))
+
+    def build(self) -> BuildInfo:
+        """The build the store points at now; metadata is read once per build."""
+        target = self.store_dir.current_target()
+        info = self._builds.get(target)
+        if info is None:
+            info = self.store_dir.current_build()
+            self._builds = {target: info}
+        return info
+
+    def answer(self, job: QueryJob, client: str, exempt: bool) -> tuple[Answer, BuildInfo]:
+        info = self.build()
+        key = (info.build_id, job)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached, info
+        if not exempt:
+            self.fair_use.check(client)
+        started = time.monotonic()
+        try:
+            answer, seconds = self.executor.run(job)
+        finally:
+            if not exempt:
+                self.fair_use.charge(client, time.monotonic() - started)
+        if seconds >= self.config.slow_query_seconds:
+            digest = hashlib.sha256(job.query.encode()).hexdigest()[:12]
+            log.warning("slow query %.3f s hash=%s rows=%d", seconds, digest, answer.rows)
+        self.cache.put(key, answer)
+        return answer, info

@@ -1,0 +1,130 @@
+"""The /sparql blueprint: SPARQL 1.1 Protocol queries, the service description and the
+read-only Graph Store Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/)."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from citygraph.errors import BadRequest, MethodNotAllowed, NotAcceptable, NotFound
+from citygraph.formats import Kind, MediaType, by_name
+from citygraph.negotiation import choose, require
+from citygraph.sparql import protocol, results
+from citygraph.sparql.engine import Answer, Dataset, QueryJob
+from citygraph.sparql.guard import check_query
+from citygraph.sparql.runtime import Runtime
+from citygraph.sparql.service import describe_service
+from citygraph.store import BuildInfo
+
+bp = Blueprint("sparql", __name__)
+READ_METHODS = ["GET", "HEAD", "POST"]
+WRITE_METHODS = ["PUT", "DELETE", "PATCH"]
+RDF_KINDS = (Kind.GRAPH, Kind.DATASET)
+
+
+def runtime() -> Runtime:
+    rt: Runtime = current_app.extensions["citygraph"]
+    return rt
+
+
+def _override() -> str | None:
+    return request.args.get("format") or request.args.get("_mediatype") or None
+
+
+def _client() -> tuple[str, bool]:
+    addr = request.remote_addr or "unknown"
+    try:
+        loopback = ipaddress.ip_address(addr).is_loopback
+    except ValueError:
+        loopback = False
+    return addr, loopback and not runtime().config.fair_use_loopback
+
+
+def _respond(body: bytes, media: MediaType, info: BuildInfo, *, status: int = 200,
+             tag: str = "") -> Response:
+    response = Response(body, status=status, content_type=media.content_type)
+    response.vary.add("Accept")
+    response.set_etag(f"{info.build_id}-{media.name}{tag}")
+    response.last_modified = datetime.fromisoformat(info.built_at.replace("Z", "+00:00"))
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    if request.method in ("GET", "HEAD") and status == 200:
+        response.make_conditional(request)
+    return response
+
+
+def _accept_names() -> tuple[str, ...]:
+    override = _override()
+    names = [m.name for kinds in ((Kind.RESULTS,), RDF_KINDS)
+             if (m := choose(request.accept_mimetypes, kinds, override)) is not None]
+    if not names:
+        require(request.accept_mimetypes, (Kind.RESULTS, *RDF_KINDS), override)
+    return tuple(names)
+
+
+def _answer_response(answer: Answer, info: BuildInfo) -> Response:
+    media = by_name(answer.media)
+    assert media is not None
+    limit = runtime().config.max_rows
+    response = _respond(answer.body, media, info, status=206 if answer.truncated else 200)
+    if answer.truncated:
+        # Never a silent cut: status 206 and a header name the limit that was applied.
+        response.headers["Citygraph-Truncated"] = f"rows={answer.rows}; max-rows={limit}"
+    return response
+
+
+def run(query: str, dataset: Dataset, accept: tuple[str, ...], max_rows: int) -> Response:
+    rt = runtime()
+    check_query(query, rt.limits)
+    client, exempt = _client()
+    job = QueryJob(query=query, dataset=dataset, accept=accept, max_rows=max_rows)
+    answer, info = rt.answer(job, client, exempt)
+    return _answer_response(answer, info)
+
+
+@bp.route("/sparql", methods=[*READ_METHODS, *WRITE_METHODS])
+def sparql() -> Response:
+    parsed = protocol.parse(request.method, request.args.to_dict(flat=False),
+                            request.content_type, request.get_data(cache=False))
+    if parsed.query is None:
+        return service_description()
+    return run(parsed.query, parsed.dataset, _accept_names(), runtime().config.max_rows)
+
+
+def service_description() -> Response:
+    media = choose(request.accept_mimetypes, (Kind.HTML, *RDF_KINDS), _override(),
+                   default=by_name("turtle"))
+    if media is None:
+        raise NotAcceptable("the service description is available as HTML or RDF")
+    info = runtime().build()
+    if media.kind is Kind.HTML:
+        html = render_template("sparql.html", info=info, endpoint=request.base_url)
+        return _respond(html.encode(), media, info)
+    triples = describe_service(request.base_url, info)
+    body = results.graph(triples, media, {"sd": "http://www.w3.org/ns/sparql-service-description#",
+                                          "void": "http://rdfs.org/ns/void#"})
+    return _respond(body, media, info, tag="-sd")
+
+
+@bp.route("/sparql/graph", methods=[*READ_METHODS, *WRITE_METHODS])
+def graph_store() -> Response:
+    if request.method not in ("GET", "HEAD"):
+        raise MethodNotAllowed("the Graph Store is read-only here: use GET or HEAD",
+                               headers={"Allow": "GET, HEAD, OPTIONS"})
+    iri = request.args.get("graph")
+    if ("default" in request.args) == (iri is not None):
+        raise BadRequest("name exactly one graph: ?graph=IRI or ?default")
+    media = require(request.accept_mimetypes, RDF_KINDS, _override())
+    if iri is None:
+        query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    else:
+        if iri not in runtime().build().graphs:
+            raise NotFound(f"there is no graph <{iri}> in this store")
+        query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    dataset = Dataset(named_graphs=(iri,)) if iri else Dataset()
+    answer, info = runtime().answer(
+        QueryJob(query, dataset, (media.name,), max_rows=runtime().config.max_rows * 100),
+        *_client())
+    return _answer_response(answer, info)
