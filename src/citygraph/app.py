@@ -30,8 +30,9 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__)
     app.config["CITYGRAPH"] = config
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["citygraph"] = Runtime(config)
-    app.extensions["citygraph.metrics"] = Metrics()
+    metrics = Metrics()
+    app.extensions["citygraph.metrics"] = metrics
+    app.extensions["citygraph"] = Runtime(config, metrics)
 
     from citygraph import ops
     from citygraph.sparql import views as sparql_views

@@ -57,12 +57,20 @@ def discover(config: Config) -> list[Source]:
     return sources
 
 
+def shown(path: Path) -> str:
+    """A path as a user typed it: relative to the working directory where possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def syntax_message(path: Path, exc: BaseException) -> str:
     """'file:line:column: message' for a parser error."""
     msg = getattr(exc, "msg", None) or str(exc)
     line = getattr(exc, "lineno", None)
     col = getattr(exc, "offset", None)
-    where = f"{path}:{line}:{col}" if line else str(path)
+    where = f"{shown(path)}:{line}:{col}" if line else shown(path)
     return f"{where}: syntax error: {msg}"
 
 
@@ -74,13 +82,13 @@ def parse_file(path: Path, base_iri: str) -> Iterator[ox.Quad]:
     except SyntaxError as exc:
         raise DataError(syntax_message(path, exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read the file: {exc}") from None
+        raise DataError(f"{shown(path)}: cannot read the file: {exc}") from None
 
 
 def check_readable(sources: Iterable[Source]) -> None:
     for source in sources:
         if not source.path.is_file():
-            raise DataError(f"{source.path}: no such file")
+            raise DataError(f"{shown(source.path)}: no such file")
         source.format  # noqa: B018 — raises DataError for an unknown extension
 
 
@@ -91,7 +99,7 @@ def _bulk_load(store: ox.Store, source: Source, base_iri: str) -> None:
     except SyntaxError as exc:
         raise DataError(syntax_message(source.path, exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{source.path}: cannot load the file: {exc}") from None
+        raise DataError(f"{shown(source.path)}: cannot load the file: {exc}") from None
 
 
 def stderr_progress(message: str) -> None:

@@ -5,6 +5,7 @@ cache and the fair-use ledger. Created by create_app, reached through ``current_
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -13,13 +14,16 @@ from dataclasses import dataclass, field
 
 from citygraph.config import Config
 from citygraph.errors import TooManyRequests
+from citygraph.metrics import Metrics
 from citygraph.namespaces import data_prefixes
-from citygraph.sparql.engine import Answer, QueryJob
+from citygraph.sparql.engine import Answer, Dataset, QueryJob
 from citygraph.sparql.executor import Executor, ExecutorSettings
 from citygraph.sparql.guard import Limits
 from citygraph.store import BuildInfo, StoreDir
 
 log = logging.getLogger("citygraph.query")
+Binding = dict[str, str]
+INTERNAL_ROWS = 1_000_000
 
 
 class ResultCache:
@@ -76,8 +80,9 @@ class FairUse:
 
 
 class Runtime:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, metrics: Metrics) -> None:
         self.config = config
+        self.metrics = metrics
         self.store_dir = StoreDir(config.store)
         self.limits = Limits(config.max_query_length, config.max_triple_patterns)
         self.cache = ResultCache(config.cache_entries)
@@ -101,6 +106,7 @@ class Runtime:
         key = (info.build_id, job)
         cached = self.cache.get(key)
         if cached is not None:
+            self.metrics.inc("citygraph_cache_hits_total")
             return cached, info
         if not exempt:
             self.fair_use.check(client)
@@ -115,3 +121,20 @@ class Runtime:
             log.warning("slow query %.3f s hash=%s rows=%d", seconds, digest, answer.rows)
         self.cache.put(key, answer)
         return answer, info
+
+    def select(self, query: str, dataset: Dataset | None = None) -> list[dict[str, Binding]]:
+        """Internal SELECT (pages, catalogue): rows as SPARQL-JSON bindings, no fair-use charge."""
+        job = QueryJob(query, dataset or Dataset(), ("json",), max_rows=INTERNAL_ROWS)
+        answer, _ = self.answer(job, "internal", exempt=True)
+        rows: list[dict[str, Binding]] = json.loads(answer.body)["results"]["bindings"]
+        return rows
+
+    def ask(self, query: str) -> bool:
+        answer, _ = self.answer(QueryJob(query, Dataset(), ("json",)), "internal", exempt=True)
+        return bool(json.loads(answer.body)["boolean"])
+
+    def construct(self, query: str, media_name: str) -> bytes:
+        """Internal CONSTRUCT/DESCRIBE serialised in a registry format."""
+        job = QueryJob(query, Dataset(), (media_name,), max_rows=INTERNAL_ROWS)
+        answer, _ = self.answer(job, "internal", exempt=True)
+        return answer.body

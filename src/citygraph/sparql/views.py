@@ -85,6 +85,7 @@ def run(query: str, dataset: Dataset, accept: tuple[str, ...], max_rows: int) ->
 
 
 @bp.route("/sparql", methods=[*READ_METHODS, *WRITE_METHODS])
+@bp.route("/sparql/", methods=[*READ_METHODS, *WRITE_METHODS])
 def sparql() -> Response:
     parsed = protocol.parse(request.method, request.args.to_dict(flat=False),
                             request.content_type, request.get_data(cache=False))
