@@ -16,7 +16,7 @@ from citygraph.errors import CitygraphError, DataError
 from citygraph.formats import Kind, by_name, of_kinds
 from citygraph.loading import Source, build_store, discover
 from citygraph.namespaces import data_prefixes
-from citygraph.sparql.engine import QueryJob, evaluate
+from citygraph.sparql.engine import QueryJob, evaluate, solutions
 from citygraph.store import StoreDir, open_current
 from citygraph.validation import validate
 
@@ -187,10 +187,10 @@ def dump(store: ox.Store, fmt: str) -> bytes:
     media = by_name(fmt)
     assert media is not None and media.rdf is not None
     if media.rdf.supports_datasets:
-        return bytes(store.dump(format=media.rdf))
-    rows = store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return store.dump(format=media.rdf) or b""
+    rows = solutions(store, "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
     triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
-    return bytes(ox.serialize(triples, format=media.rdf))
+    return ox.serialize(triples, format=media.rdf) or b""
 
 
 

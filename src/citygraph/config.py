@@ -1,4 +1,4 @@
-"""Configuration: defaults, then an optional TOML file, then ``CITYGRAPH_*`` environment variables."""
+"""Configuration: defaults, then a TOML file, then ``CITYGRAPH_*`` environment variables."""
 
 from __future__ import annotations
 

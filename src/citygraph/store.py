@@ -1,4 +1,4 @@
-"""The embedded Oxigraph store on disk: immutable builds, an atomic ``current`` pointer, read-only opening.
+"""The embedded Oxigraph store on disk: immutable builds, an atomic ``current`` link, read-only.
 
 Layout of a store directory::
 
@@ -155,10 +155,13 @@ def open_current(root: Path) -> tuple[ox.Store, BuildInfo]:
 def graph_counts(store: ox.Store) -> dict[str, int]:
     """Triples per named graph (plus the default graph under the key '')."""
     counts: dict[str, int] = {}
-    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    for row in store.query(query):
-        counts[row["g"].value] = int(row["n"].value)
-    default = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
-    if int(default["n"].value):
-        counts[""] = int(default["n"].value)
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        counts[str(row["g"].value)] = int(row["n"].value)
+    default = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert isinstance(default, ox.QuerySolutions)
+    total = int(next(iter(default))["n"].value)
+    if total:
+        counts[""] = total
     return counts

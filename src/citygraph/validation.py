@@ -17,17 +17,20 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from citygraph.errors import DataError
 from citygraph.loading import parse_file
 from citygraph.namespaces import PREFIXES, data_prefixes, shorten
 
 Term = URIRef | BNode | Literal
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
+    if isinstance(term, ox.Triple):
+        raise DataError(f"quoted triples (RDF-star) are not supported: {term}")
     if term.language:
         return Literal(term.value, lang=term.language)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
@@ -97,7 +100,8 @@ def _violations(results: Graph, loaded: LoadedGraph, root: Path,
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
         message = results.value(result, SH.resultMessage)
-        files = tuple(sorted(_relative(p, root) for p in loaded.origins.get(focus, ())))
+        origins = loaded.origins.get(focus, set()) if focus is not None else set()
+        files = tuple(sorted(_relative(p, root) for p in origins))
         found.append(Violation(
             focus=_show(focus, prefixes),
             path=_show(results.value(result, SH.resultPath), prefixes),

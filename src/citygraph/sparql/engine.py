@@ -45,22 +45,32 @@ def _syntax_error(exc: SyntaxError) -> BadQuery:
     return BadQuery(f"syntax error in the query: {exc.msg or exc}", code="syntax_error")
 
 
-def run_query(store: ox.Store, query: str, dataset: Dataset) -> object:
-    kwargs: dict[str, object] = {}
+Outcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+def run_query(store: ox.Store, query: str, dataset: Dataset) -> Outcome:
+    default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
     if dataset.default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
-    else:
-        # The default graph is the union of all named graphs (advertised in the
-        # service description as sd:UnionDefaultGraph).
-        kwargs["use_default_graph_as_union"] = True
+        default = [ox.NamedNode(g) for g in dataset.default_graphs]
+    named: list[ox.NamedNode | ox.BlankNode] | None = None
     if dataset.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+        named = [ox.NamedNode(g) for g in dataset.named_graphs]
     try:
-        return store.query(query, **kwargs)
+        # Without default-graph-uri the default graph is the union of all named graphs
+        # (advertised in the service description as sd:UnionDefaultGraph).
+        return store.query(query, default_graph=default, named_graphs=named,
+                           use_default_graph_as_union=default is None)
     except SyntaxError as exc:
         raise _syntax_error(exc) from None
     except ValueError as exc:
         raise BadQuery(f"invalid dataset or query: {exc}") from None
+
+
+def solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """Internal SELECT over the union of all graphs."""
+    outcome = run_query(store, query, Dataset())
+    assert isinstance(outcome, ox.QuerySolutions)
+    return outcome
 
 
 def pick(accept: tuple[str, ...], kinds: tuple[Kind, ...]) -> MediaType:
@@ -93,7 +103,7 @@ def evaluate(store: ox.Store, job: QueryJob, prefixes: dict[str, str]) -> Answer
     media = pick(job.accept, (Kind.GRAPH, Kind.DATASET))
     triples: list[ox.Triple] = []
     truncated = False
-    for triple in outcome:  # type: ignore[attr-defined]
+    for triple in outcome:
         if len(triples) == job.max_rows:
             truncated = True
             break

@@ -110,9 +110,9 @@ class Executor:
         if status == "ok":
             assert isinstance(payload, Answer)
             return payload
-        if status == "error":
-            name, message, code_status, code = payload  # type: ignore[misc]
-            raise CitygraphError(message, status=code_status, code=code)
+        if status == "error" and isinstance(payload, tuple):
+            _, message, code_status, code = payload
+            raise CitygraphError(str(message), status=int(code_status), code=str(code))
         raise InternalQueryError(str(payload))
 
     def _take(self) -> _Worker:

@@ -119,7 +119,7 @@ def graph(triples: list[ox.Triple], media: MediaType, prefixes: dict[str, str]) 
     assert media.rdf is not None
     if media.rdf.supports_datasets:
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-        return bytes(ox.serialize(quads, format=media.rdf))
+        return ox.serialize(quads, format=media.rdf) or b""
     wants_prefixes = media.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.TRIG)
-    return bytes(ox.serialize(triples, format=media.rdf,
-                              prefixes=prefixes if wants_prefixes else None))
+    return ox.serialize(triples, format=media.rdf,
+                        prefixes=prefixes if wants_prefixes else None) or b""

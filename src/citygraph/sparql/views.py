@@ -4,7 +4,7 @@ read-only Graph Store Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/)
 from __future__ import annotations
 
 import ipaddress
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, Response, current_app, render_template, request
 
