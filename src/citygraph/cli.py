@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,9 +16,11 @@ import pyoxigraph as ox
 from citygraph.config import Config, load_config
 from citygraph.errors import CitygraphError, DataError
 from citygraph.formats import Kind, by_name, of_kinds
-from citygraph.loading import Source, build_store, discover
+from citygraph.loading import Source, build_store, discover, stderr_progress
 from citygraph.namespaces import data_prefixes
 from citygraph.sparql.engine import QueryJob, evaluate, solutions
+from citygraph.sparql.remote import RemoteStore, remote_store
+from citygraph.sparql.remote_load import upload
 from citygraph.store import StoreDir, open_current
 from citygraph.validation import validate
 
@@ -101,6 +105,13 @@ def build(ctx: click.Context, store: Path | None, skip_validation: bool) -> None
     if not skip_validation and not run_validation(config, data):
         fail("build refused: the data does not conform to the shapes; "
              "the previous store is unchanged")
+    remote = remote_store(config)
+    if remote is not None:
+        graphs = upload(remote, sources, config.base_iri, time.strftime("%Y%m%d%H%M%S"),
+                        stderr_progress)
+        build_id = remote.publish(graphs)
+        click.echo(f"built {build_id}: {len(graphs)} graphs → {config.sparql_query_url}")
+        return
     info = build_store(config, sources)
     click.echo(f"built {info.build_id}: {info.triples} triples in {len(info.graphs)} graphs "
                f"→ {config.store}")
@@ -116,6 +127,14 @@ def add(ctx: click.Context, graph: str, file: Path, store: Path | None) -> None:
     config = get_config(ctx, store=store)
     if not graph.split(":", 1)[0].isalpha() or ":" not in graph:
         raise DataError(f"'{graph}' is not an absolute IRI")
+    remote = remote_store(config)
+    if remote is not None:
+        existing = list(remote.build_info().graphs)
+        upload(remote, [Source(file, graph)], config.base_iri, time.strftime("%Y%m%d%H%M%S"),
+               stderr_progress)
+        remote.publish([*existing, graph])
+        click.echo(f"added {file} as <{graph}> on {config.sparql_query_url}")
+        return
     current = StoreDir(config.store).current_build()
     info = build_store(config, [Source(file, graph)], start_from=current.path)
     click.echo(f"added {file} as <{graph}>: store now has {info.triples} triples")
@@ -141,10 +160,16 @@ def query(ctx: click.Context, sparql: str, fmt: str | None, max_rows: int | None
           store: Path | None) -> None:
     """Run SPARQL (a query, @file.rq or - for stdin) against the store."""
     config = get_config(ctx, store=store)
-    ox_store, info = open_current(config.store)
     accept = ("tsv" if fmt in (None, "table") else fmt, "turtle")
     job = QueryJob(read_query(sparql), accept=accept, max_rows=max_rows or config.max_rows)
-    answer = evaluate(ox_store, job, data_prefixes(info.base_iri))
+    prefixes = data_prefixes(config.base_iri)
+    remote = remote_store(config)
+    if remote is not None:
+        job = replace(job, dataset=RemoteStore.effective(job.dataset, remote.build_info()))
+        answer = remote.evaluate(job, prefixes)
+    else:
+        ox_store, _ = open_current(config.store)
+        answer = evaluate(ox_store, job, prefixes)
     if fmt in (None, "table") and answer.form != "graph":
         click.echo(tsv_to_table(answer.body.decode()))
     else:
@@ -172,8 +197,14 @@ def tsv_to_table(tsv: str) -> str:
 def export(ctx: click.Context, fmt: str, out: Path | None, store: Path | None) -> None:
     """Write a full dump of the store."""
     config = get_config(ctx, store=store)
-    ox_store, _ = open_current(config.store)
-    body = dump(ox_store, fmt)
+    remote = remote_store(config)
+    if remote is not None:
+        media = by_name(fmt)
+        assert media is not None and media.rdf is not None
+        body = remote.dump(media.rdf)
+    else:
+        ox_store, _ = open_current(config.store)
+        body = dump(ox_store, fmt)
     if out is None:
         sys.stdout.buffer.write(body)
         return
@@ -206,7 +237,7 @@ def serve(ctx: click.Context, store: Path | None, host: str | None, port: int | 
     from citygraph.server import serve as run_server
 
     config = get_config(ctx, store=store, host=host, port=port, workers=workers)
-    if not StoreDir(config.store).exists():
+    if config.backend == "oxigraph" and not StoreDir(config.store).exists():
         click.echo(f"no store at {config.store} yet: building it first", err=True)
         ctx.invoke(build, store=config.store, skip_validation=False)
     run_server(config)

@@ -36,7 +36,7 @@ class BuildInfo:
     """Metadata of one published build."""
 
     build_id: str
-    path: Path
+    path: Path | None  # None for a build held by a remote SPARQL server
     built_at: str
     base_iri: str
     triples: int
@@ -90,6 +90,7 @@ class StoreDir:
 
     def publish(self, info: BuildInfo) -> None:
         """Write the metadata, then point ``current`` at the build in one atomic rename."""
+        assert info.path is not None
         meta = info.path.with_suffix(".json")
         tmp_meta = meta.with_suffix(".json.tmp")
         tmp_meta.write_text(json.dumps(_info_dict(info), indent=2), encoding="utf-8")
@@ -149,6 +150,7 @@ def open_read_only(path: Path) -> ox.Store:
 
 def open_current(root: Path) -> tuple[ox.Store, BuildInfo]:
     info = StoreDir(root).current_build()
+    assert info.path is not None
     return open_read_only(info.path), info
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from citygraph.errors import CitygraphError, QueryTimeout, StoreError
 from citygraph.sparql.engine import Answer, QueryJob, evaluate
+from citygraph.sparql.remote import RemoteSettings, RemoteStore
 
 _CONTEXT = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
 
@@ -28,6 +29,7 @@ class ExecutorSettings:
     store_root: Path
     prefixes: dict[str, str]
     timeout: float
+    remote: RemoteSettings | None = None  # set: evaluate on a remote SPARQL server
 
 
 def _child(conn: Connection, settings: ExecutorSettings) -> None:
@@ -35,6 +37,7 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
     from citygraph.store import StoreDir, open_read_only
 
     store_dir = StoreDir(settings.store_root)
+    remote = RemoteStore(settings.remote) if settings.remote else None
     target, store = "", None
     while True:
         try:
@@ -42,10 +45,15 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
         except EOFError:
             return
         try:
+            if remote is not None:
+                conn.send(("ok", remote.evaluate(job, settings.prefixes)))
+                continue
             now = store_dir.current_target()
             if store is None or now != target:
                 store, target = None, now
-                store = open_read_only(store_dir.current_build().path)
+                path = store_dir.current_build().path
+                assert path is not None
+                store = open_read_only(path)
             conn.send(("ok", evaluate(store, job, settings.prefixes)))
         except CitygraphError as exc:
             conn.send(("error", (type(exc).__name__, exc.message, exc.status, exc.code)))

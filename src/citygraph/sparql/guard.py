@@ -64,3 +64,13 @@ def check_query(query: str, limits: Limits) -> None:
     if patterns > limits.max_patterns:
         raise BadQuery(f"the query has about {patterns} triple patterns; this endpoint accepts "
                        f"at most {limits.max_patterns}", code="query_too_complex")
+
+
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query keyword after the prologue."""
+    for word in tokens(query):
+        upper = word.upper()
+        if upper in QUERY_WORDS:
+            return upper
+    raise BadQuery("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE form",
+                   code="syntax_error")

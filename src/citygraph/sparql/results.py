@@ -121,5 +121,16 @@ def graph(triples: list[ox.Triple], media: MediaType, prefixes: dict[str, str]) 
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
         return ox.serialize(quads, format=media.rdf) or b""
     wants_prefixes = media.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.TRIG)
-    return ox.serialize(triples, format=media.rdf,
-                        prefixes=prefixes if wants_prefixes else None) or b""
+    used = used_prefixes(triples, prefixes) if wants_prefixes else None
+    return ox.serialize(triples, format=media.rdf, prefixes=used) or b""
+
+
+def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str],
+                  sample: int = 2_000) -> dict[str, str]:
+    """The prefixes whose namespace occurs in (a sample of) the triples: no unused lines."""
+    iris = {t.value for triple in triples[:sample] for t in triple
+            if isinstance(t, ox.NamedNode)}
+    iris |= {t.datatype.value for triple in triples[:sample] for t in triple
+             if isinstance(t, ox.Literal)}
+    return {p: ns for p, ns in prefixes.items()
+            if any(iri.startswith(ns) and "/" not in iri[len(ns):] for iri in iris)}

@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict, defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from citygraph.config import Config
 from citygraph.errors import TooManyRequests
@@ -19,9 +19,11 @@ from citygraph.namespaces import data_prefixes
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
 from citygraph.sparql.executor import Executor, ExecutorSettings
 from citygraph.sparql.guard import Limits
+from citygraph.sparql.remote import RemoteStore, remote_store
 from citygraph.store import BuildInfo, StoreDir
 
 log = logging.getLogger("citygraph.query")
+REMOTE_INFO_SECONDS = 5.0
 Binding = dict[str, str]
 INTERNAL_ROWS = 1_000_000
 
@@ -89,11 +91,16 @@ class Runtime:
         self.fair_use = FairUse(config.fair_use_seconds, config.fair_use_window)
         self._builds: dict[str, BuildInfo] = {}
         self.prefixes = data_prefixes(config.base_iri)
-        self.executor = Executor(ExecutorSettings(config.store, self.prefixes,
-                                                  config.query_timeout))
+        self.remote = remote_store(config)
+        self.executor = Executor(ExecutorSettings(
+            config.store, self.prefixes, config.query_timeout,
+            self.remote.settings if self.remote else None))
+        self._remote_info: tuple[float, BuildInfo] | None = None
 
     def build(self) -> BuildInfo:
         """The build the store points at now; metadata is read once per build."""
+        if self.remote is not None:
+            return self._remote_build()
         target = self.store_dir.current_target()
         info = self._builds.get(target)
         if info is None:
@@ -101,8 +108,18 @@ class Runtime:
             self._builds = {target: info}
         return info
 
+    def _remote_build(self) -> BuildInfo:
+        """A remote server's build metadata, re-read at most every few seconds."""
+        assert self.remote is not None
+        now = time.monotonic()
+        if self._remote_info is None or now - self._remote_info[0] > REMOTE_INFO_SECONDS:
+            self._remote_info = (now, self.remote.build_info())
+        return self._remote_info[1]
+
     def answer(self, job: QueryJob, client: str, exempt: bool) -> tuple[Answer, BuildInfo]:
         info = self.build()
+        if self.remote is not None:
+            job = replace(job, dataset=RemoteStore.effective(job.dataset, info))
         key = (info.build_id, job)
         cached = self.cache.get(key)
         if cached is not None:

@@ -1,0 +1,77 @@
+"""Endpoint rules that need their own configuration: fair use, row limits, caching, slow log."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from citygraph.app import create_app
+from citygraph.config import Config
+
+COUNT = ("SELECT (COUNT(?r) AS ?n) WHERE "
+         "{ ?r a <https://w3id.org/citygraph/def#Partnership> }")
+
+
+@pytest.fixture()
+def make_client(config: Config) -> Iterator[Any]:
+    apps = []
+
+    def make(**changes: Any) -> Any:
+        application = create_app(config.replace(**changes))
+        apps.append(application)
+        return application.test_client()
+
+    yield make
+    for application in apps:
+        application.extensions["citygraph"].executor.close()
+
+
+def test_fair_use_answers_429_with_retry_after(make_client: Any) -> None:
+    client = make_client(fair_use_loopback=True, fair_use_seconds=0.000001, cache_entries=0)
+    first = client.get("/sparql", query_string={"query": COUNT})
+    assert first.status_code == 200
+    second = client.get("/sparql", query_string={"query": COUNT + " "},
+                        headers={"Accept": "application/json"})
+    assert second.status_code == 429
+    assert int(second.headers["Retry-After"]) >= 1
+    assert second.get_json()["code"] == "too_many_requests"
+
+
+def test_loopback_is_exempt_by_default(make_client: Any) -> None:
+    client = make_client(fair_use_seconds=0.000001, cache_entries=0)
+    for _ in range(3):
+        assert client.get("/sparql", query_string={"query": COUNT}).status_code == 200
+
+
+def test_row_limit_is_never_silent(make_client: Any) -> None:
+    client = make_client(max_rows=5)
+    response = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                          headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 206
+    assert "max-rows=5" in response.headers["Citygraph-Truncated"]
+    assert len(response.get_json()["results"]["bindings"]) == 5
+    small = client.get("/sparql", query_string={"query": COUNT})
+    assert small.status_code == 200 and "Citygraph-Truncated" not in small.headers
+
+
+def test_repeated_queries_come_from_the_cache(make_client: Any) -> None:
+    client = make_client()
+    for _ in range(3):
+        assert client.get("/sparql", query_string={"query": COUNT}).status_code == 200
+    metrics = client.get("/metrics").get_data(as_text=True)
+    hits = [line for line in metrics.splitlines()
+            if line.startswith("citygraph_cache_hits_total")]
+    assert hits and float(hits[0].rsplit(" ", 1)[1]) == 2
+
+
+def test_slow_queries_are_logged_with_duration_and_hash(
+        make_client: Any, caplog: pytest.LogCaptureFixture) -> None:
+    client = make_client(slow_query_seconds=0.0, cache_entries=0)
+    with caplog.at_level(logging.WARNING, logger="citygraph.query"):
+        assert client.get("/sparql", query_string={"query": COUNT}).status_code == 200
+    line = next(r.getMessage() for r in caplog.records if r.name == "citygraph.query")
+    assert line.startswith("slow query") and "hash=" in line
+    assert COUNT not in line  # the log names the query by hash, never by its text
