@@ -94,8 +94,8 @@ def start_server(store: Path, **env: str) -> LiveServer:
         try:
             if requests.get(url + "/healthz", timeout=1).status_code == 200:
                 return LiveServer(url, process, store)
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # gunicorn accepts connections before its workers are ready
         if process.poll() is not None:
             raise RuntimeError(f"citygraph serve exited with {process.returncode}")
         time.sleep(0.2)

@@ -12,6 +12,13 @@ from collections import defaultdict
 
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 Labels = tuple[tuple[str, str], ...]
+FAMILIES = {
+    "citygraph_requests_total": ("counter", "HTTP requests by endpoint and status."),
+    "citygraph_query_timeouts_total": ("counter", "Queries stopped at the time limit."),
+    "citygraph_rejected_queries_total": ("counter", "Queries refused before evaluation."),
+    "citygraph_cache_hits_total": ("counter", "Answers served from the result cache."),
+    "citygraph_request_duration_seconds": ("histogram", "Request latency in seconds."),
+}
 
 
 class Metrics:
@@ -37,34 +44,29 @@ class Metrics:
             self.counts[key] += 1
 
     def render(self) -> str:
-        pid = str(os.getpid())
-        out = [
-            "# HELP citygraph_requests_total HTTP requests by endpoint and status.",
-            "# TYPE citygraph_requests_total counter",
-            "# HELP citygraph_query_timeouts_total Queries stopped at the time limit.",
-            "# TYPE citygraph_query_timeouts_total counter",
-            "# HELP citygraph_rejected_queries_total Queries refused before evaluation.",
-            "# TYPE citygraph_rejected_queries_total counter",
-            "# HELP citygraph_cache_hits_total Answers served from the result cache.",
-            "# TYPE citygraph_cache_hits_total counter",
-        ]
+        """Each family as one group: HELP, TYPE, then its samples."""
+        pid = ("pid", str(os.getpid()))
+        out: list[str] = []
         with self._lock:
-            for (name, labels), value in sorted(self.counters.items()):
-                out.append(f"{name}{_fmt((*labels, ('pid', pid)))} {value:g}")
-            out += ["# HELP citygraph_request_duration_seconds Request latency.",
-                    "# TYPE citygraph_request_duration_seconds histogram"]
-            for labels, row in sorted(self.buckets.items()):
-                for bound, count in zip(BUCKETS, row, strict=True):
-                    le = (*labels, ("le", f"{bound:g}"), ("pid", pid))
-                    out.append(f"citygraph_request_duration_seconds_bucket{_fmt(le)} {count}")
-                inf = (*labels, ("le", "+Inf"), ("pid", pid))
-                total = self.counts[labels]
-                full = (*labels, ("pid", pid))
-                out += [f"citygraph_request_duration_seconds_bucket{_fmt(inf)} {total}",
-                        f"citygraph_request_duration_seconds_sum{_fmt(full)} "
-                        f"{self.sums[labels]:.6f}",
-                        f"citygraph_request_duration_seconds_count{_fmt(full)} {total}"]
+            for name, (kind, text) in FAMILIES.items():
+                out += [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
+                if kind == "counter":
+                    out += [f"{n}{_fmt((*labels, pid))} {value:g}"
+                            for (n, labels), value in sorted(self.counters.items()) if n == name]
+                else:
+                    out += self._histogram(name, pid)
         return "\n".join(out) + "\n"
+
+    def _histogram(self, name: str, pid: tuple[str, str]) -> list[str]:
+        out = []
+        for labels, row in sorted(self.buckets.items()):
+            for bound, count in zip(BUCKETS, row, strict=True):
+                out.append(f"{name}_bucket{_fmt((*labels, ('le', f'{bound:g}'), pid))} {count}")
+            total = self.counts[labels]
+            out += [f"{name}_bucket{_fmt((*labels, ('le', '+Inf'), pid))} {total}",
+                    f"{name}_sum{_fmt((*labels, pid))} {self.sums[labels]:.6f}",
+                    f"{name}_count{_fmt((*labels, pid))} {total}"]
+        return out
 
 
 def _fmt(labels: Labels) -> str:

@@ -11,6 +11,21 @@ from werkzeug.datastructures import MIMEAccept
 from citygraph.errors import NotAcceptable
 from citygraph.formats import Kind, MediaType, by_name, of_kinds
 
+# Short names clients send in ?format= that mean something else for a graph result
+# (SPARQLWrapper sends format=xml or format=json for CONSTRUCT too).
+GRAPH_MEANING = {"xml": "rdfxml", "rdf+xml": "rdfxml", "json": "jsonld", "n3": "turtle"}
+
+
+def resolve(name: str, kinds: tuple[Kind, ...]) -> MediaType | None:
+    """The registry entry a format name stands for among these kinds, if any."""
+    media = by_name(name)
+    if media is not None and media.kind in kinds:
+        return media
+    if Kind.GRAPH in kinds:
+        meant = GRAPH_MEANING.get(name.strip().lower())
+        return by_name(meant) if meant else None
+    return None
+
 
 def candidates(kinds: tuple[Kind, ...]) -> list[tuple[str, MediaType]]:
     """(media type, entry) pairs: primary types first, so they win ties over aliases."""
@@ -23,11 +38,7 @@ def choose(accept: MIMEAccept, kinds: tuple[Kind, ...], override: str | None = N
     """The best entry of these kinds for the request, or None when nothing fits."""
     pairs = candidates(kinds)
     if override:
-        media = by_name(override)
-        allowed = {m.name for _, m in pairs}
-        if media is None or media.name not in allowed:
-            return None
-        return media
+        return resolve(override, kinds)
     if not accept or not list(accept.values()):
         return default or pairs[0][1]
     best = accept.best_match([mime for mime, _ in pairs])

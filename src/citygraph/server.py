@@ -25,10 +25,13 @@ class Server(BaseApplication):  # type: ignore[misc]
             "worker_class": "sync",
             "timeout": int(self.citygraph_config.query_timeout) + 30,
             "graceful_timeout": 10,
+            # Long GET queries: up to 8 KB of request line; longer ones go by POST.
+            "limit_request_line": 8190,
             "accesslog": "-",
             "errorlog": "-",
             "loglevel": "info",
             "post_worker_init": _warm_up,
+            "control_socket_disable": True,  # several servers on one host must not share it
         }
         for key, value in settings.items():
             self.cfg.set(key, value)

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from citygraph.errors import BadQuery, NotAcceptable
 from citygraph.formats import Kind, MediaType, of_kinds
 from citygraph.sparql import results
+from citygraph.sparql.guard import names_dataset
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class QueryJob:
     # Media type names by preference; the first one fitting the query form is used.
     accept: tuple[str, ...] = ("json", "turtle")
     max_rows: int = 10_000
+    base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint URL)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ def _syntax_error(exc: SyntaxError) -> BadQuery:
 Outcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
-def run_query(store: ox.Store, query: str, dataset: Dataset) -> Outcome:
+def run_query(store: ox.Store, query: str, dataset: Dataset,
+              base_iri: str | None = None) -> Outcome:
     default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
     if dataset.default_graphs:
         default = [ox.NamedNode(g) for g in dataset.default_graphs]
@@ -56,10 +59,11 @@ def run_query(store: ox.Store, query: str, dataset: Dataset) -> Outcome:
     if dataset.named_graphs:
         named = [ox.NamedNode(g) for g in dataset.named_graphs]
     try:
-        # Without default-graph-uri the default graph is the union of all named graphs
-        # (advertised in the service description as sd:UnionDefaultGraph).
-        return store.query(query, default_graph=default, named_graphs=named,
-                           use_default_graph_as_union=default is None)
+        # A dataset named by the protocol wins over FROM (Protocol §2.1.4); without either,
+        # the default graph is the union of all named graphs (sd:UnionDefaultGraph).
+        union = default is None and named is None and not names_dataset(query)
+        return store.query(query, base_iri=base_iri, default_graph=default,
+                           named_graphs=named, use_default_graph_as_union=union)
     except SyntaxError as exc:
         raise _syntax_error(exc) from None
     except ValueError as exc:
@@ -84,7 +88,7 @@ def pick(accept: tuple[str, ...], kinds: tuple[Kind, ...]) -> MediaType:
 
 def evaluate(store: ox.Store, job: QueryJob, prefixes: dict[str, str]) -> Answer:
     """Run the job and serialise its outcome, cutting at max_rows (and saying so)."""
-    outcome = run_query(store, job.query, job.dataset)
+    outcome = run_query(store, job.query, job.dataset, job.base_iri)
     if isinstance(outcome, ox.QueryBoolean):
         media = pick(job.accept, (Kind.RESULTS,))
         return Answer(results.ask(bool(outcome), media), media.name, "ask", 1, False)

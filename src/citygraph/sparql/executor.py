@@ -8,6 +8,8 @@ store read-only and answers jobs over a pipe; when a job overruns its time the c
 
 from __future__ import annotations
 
+import ctypes
+import logging
 import multiprocessing
 import os
 import threading
@@ -32,12 +34,34 @@ class ExecutorSettings:
     remote: RemoteSettings | None = None  # set: evaluate on a remote SPARQL server
 
 
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+
+
+def isolate_network() -> bool:
+    """Move this process into a network namespace of its own, which has no usable interface.
+
+    Defence in depth behind the SERVICE check: Oxigraph would contact any host named in
+    SERVICE, and this way it cannot reach one, not even 127.0.0.1. unshare(2) needs root or
+    unprivileged user namespaces; where neither is available the query check still holds.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        flags = CLONE_NEWNET if os.geteuid() == 0 else CLONE_NEWUSER | CLONE_NEWNET
+        return int(libc.unshare(flags)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
 def _child(conn: Connection, settings: ExecutorSettings) -> None:
     """Child loop: reopen the store when ``current`` moves, evaluate, reply."""
     from citygraph.store import StoreDir, open_read_only
 
     store_dir = StoreDir(settings.store_root)
     remote = RemoteStore(settings.remote) if settings.remote else None
+    if remote is None and not isolate_network():
+        logging.getLogger("citygraph.query").warning(
+            "query process not isolated from the network (unshare unavailable)")
     target, store = "", None
     while True:
         try:

@@ -1,8 +1,9 @@
 """Static checks of a query string before it reaches the engine: the public-endpoint rules.
 
 Oxigraph would call any host named in SERVICE and its planner blows up on very large queries,
-so both are refused before evaluation. The query is scanned as tokens with strings, IRIs and
-comments removed, so a keyword inside a literal or an IRI does not count.
+so both are refused before evaluation. The query is lexed as SPARQL is (escapes first, then
+strings, IRIs and comments skipped whole), so a keyword inside a literal or an IRI does not
+count. This is the first line of defence; the query processes also run without a network.
 """
 
 from __future__ import annotations
@@ -12,10 +13,22 @@ from dataclasses import dataclass
 
 from citygraph.errors import BadQuery, Forbidden, PayloadTooLarge
 
-_STRIP = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
-_WORD = re.compile(r"[A-Za-z_][\w\-]*(?::[\w\-.]*)?|[{}.;,]")
+# SPARQL 1.1 Query §19.2: \u and \U escapes are replaced before the query is parsed.
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# One left-to-right lexer (§19.8 terminals): strings, IRIREFs and comments are skipped whole,
+# prefixed names are read with their escapes (PN_LOCAL_ESC, so "ex:a\#" is no comment).
+_LEX = re.compile(r"""
+   "{3}[\s\S]*?"{3} | '{3}[\s\S]*?'{3}
+ | "(?:[^"\\\n\r]|\\.)*" | '(?:[^'\\\n\r]|\\.)*'
+ | <[^<>"{}|^`\\\x00-\x20]*>
+ | \#[^\n\r]*
+ | (?P<word>
+     (?:[^\W\d][\w\-.\u00B7]*)?:(?:[\w\-.:%\u00B7]|\\[_~.\-!$&'()*+,;=/?\#@%])*
+   | [?$][\w\u00B7]+
+   | [^\W\d][\w\-]*
+   | [{}.;,] )
+ | [\s\S]
+""", re.VERBOSE)
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
                 "WITH"}
 QUERY_WORDS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
@@ -27,9 +40,13 @@ class Limits:
     max_patterns: int
 
 
+def unescape(query: str) -> str:
+    return _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+
+
 def tokens(query: str) -> list[str]:
-    """Keywords, prefixed names and punctuation, outside strings, IRIs and comments."""
-    return _WORD.findall(_STRIP.sub(" ", query))
+    """Keywords, prefixed names, variables and punctuation, outside strings, IRIs, comments."""
+    return [m.group("word") for m in _LEX.finditer(unescape(query)) if m.group("word")]
 
 
 def estimate_patterns(words: list[str]) -> int:
@@ -52,7 +69,7 @@ def check_query(query: str, limits: Limits) -> None:
         raise PayloadTooLarge(f"the query has {len(query)} characters; this endpoint accepts at "
                               f"most {limits.max_length}")
     words = tokens(query)
-    upper = [w.upper() for w in words if ":" not in w]
+    upper = [w.upper() for w in words if ":" not in w and w[0] not in "?$"]
     first = next((w for w in upper if w not in {"PREFIX", "BASE"} and w.isalpha()), "")
     if first in UPDATE_WORDS:
         raise Forbidden(f"SPARQL Update ({first}) is not allowed: this endpoint is read-only",
@@ -64,6 +81,11 @@ def check_query(query: str, limits: Limits) -> None:
     if patterns > limits.max_patterns:
         raise BadQuery(f"the query has about {patterns} triple patterns; this endpoint accepts "
                        f"at most {limits.max_patterns}", code="query_too_complex")
+
+
+def names_dataset(query: str) -> bool:
+    """True when the query has FROM or FROM NAMED: then it, not the union, is the dataset."""
+    return any(w.upper() == "FROM" for w in tokens(query))
 
 
 def query_form(query: str) -> str:

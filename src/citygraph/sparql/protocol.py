@@ -76,6 +76,8 @@ def parse(method: str, args: Params, content_type: str | None, body: bytes) -> Q
     charset = next((p.split("=", 1)[1].strip().strip('"') for p in rest.split(";")
                     if p.strip().lower().startswith("charset=")), None)
     if mime == FORM:
+        if "query" in args:
+            raise BadRequest("a form POST carries the query in the body, not also in the URL")
         form = _form(body, charset)
         _refuse_update(form)
         query = _one(form, "query")

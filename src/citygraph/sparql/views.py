@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from citygraph.errors import BadRequest, MethodNotAllowed, NotAcceptable, NotFound
 from citygraph.formats import Kind, MediaType, by_name
-from citygraph.negotiation import choose, require
+from citygraph.negotiation import choose, require, resolve
 from citygraph.sparql import protocol, results
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
 from citygraph.sparql.guard import check_query
@@ -55,12 +55,26 @@ def _respond(body: bytes, media: MediaType, info: BuildInfo, *, status: int = 20
     return response
 
 
+def _format_params() -> list[str]:
+    """Every format= / _mediatype= value, from the URL and from a form body."""
+    values = request.args.getlist("format") + request.args.getlist("_mediatype")
+    if request.mimetype == protocol.FORM:
+        values += request.form.getlist("format") + request.form.getlist("_mediatype")
+    return values
+
+
 def _accept_names() -> tuple[str, ...]:
-    override = _override()
-    names = [m.name for kinds in ((Kind.RESULTS,), RDF_KINDS)
-             if (m := choose(request.accept_mimetypes, kinds, override)) is not None]
+    """The format to use for results and the one for graphs: the first format= value that
+    means one of them, else the Accept header (SPARQLWrapper sends several format= values)."""
+    overrides = _format_params()
+    names = []
+    for kinds in ((Kind.RESULTS,), RDF_KINDS):
+        media = next((m for o in overrides if (m := resolve(o, kinds)) is not None), None)
+        media = media or choose(request.accept_mimetypes, kinds)
+        if media is not None:
+            names.append(media.name)
     if not names:
-        require(request.accept_mimetypes, (Kind.RESULTS, *RDF_KINDS), override)
+        require(request.accept_mimetypes, (Kind.RESULTS, *RDF_KINDS))
     return tuple(names)
 
 
@@ -75,11 +89,13 @@ def _answer_response(answer: Answer, info: BuildInfo) -> Response:
     return response
 
 
-def run(query: str, dataset: Dataset, accept: tuple[str, ...], max_rows: int) -> Response:
+def run(query: str, dataset: Dataset, max_rows: int) -> Response:
     rt = runtime()
-    check_query(query, rt.limits)
+    check_query(query, rt.limits)  # before negotiation: a bad query is a 4xx whatever Accept is
     client, exempt = _client()
-    job = QueryJob(query=query, dataset=dataset, accept=accept, max_rows=max_rows)
+    # Relative IRIs in the query resolve against the endpoint URL (Protocol test update_base_uri).
+    job = QueryJob(query=query, dataset=dataset, accept=_accept_names(), max_rows=max_rows,
+                   base_iri=request.base_url)
     answer, info = rt.answer(job, client, exempt)
     return _answer_response(answer, info)
 
@@ -88,10 +104,10 @@ def run(query: str, dataset: Dataset, accept: tuple[str, ...], max_rows: int) ->
 @bp.route("/sparql/", methods=[*READ_METHODS, *WRITE_METHODS])
 def sparql() -> Response:
     parsed = protocol.parse(request.method, request.args.to_dict(flat=False),
-                            request.content_type, request.get_data(cache=False))
+                            request.content_type, request.get_data())
     if parsed.query is None:
         return service_description()
-    return run(parsed.query, parsed.dataset, _accept_names(), runtime().config.max_rows)
+    return run(parsed.query, parsed.dataset, runtime().config.max_rows)
 
 
 def service_description() -> Response:

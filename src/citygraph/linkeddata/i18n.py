@@ -1,0 +1,181 @@
+"""Interface texts of the linked-data pages in English and German, and the page language.
+
+The data carries its own labels (``rdfs:label``/``skos:prefLabel`` in de and en); this module
+only holds the words around them, plus readable names for the few external properties that the
+loaded ontologies do not label. Language choice: ``?lang=`` first, then Accept-Language
+(RFC 9110 §12.5.4), default English.
+"""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import LanguageAccept
+
+LANGUAGES = ("en", "de")
+DEFAULT = "en"
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "key_facts": "Key facts", "statements": "All statements", "property": "Property",
+        "value": "Value", "sources": "Sources", "inverse": "Links to this resource",
+        "resource": "Resource", "relation": "Relation", "claims": "Disagreeing sources",
+        "official": "Official value", "official_sources": "Official sources",
+        "other_value": "Other value", "other_source": "Source of the other value",
+        "note": "Note", "map": "Location", "identifiers": "Identifiers and links",
+        "this_iri": "IRI of this resource", "licence": "Licence", "data_licence": "Data licence",
+        "formats": "This description as", "query": "The SPARQL query behind this page",
+        "other_lang": "Deutsch", "also_known": "Also known as", "partners": "Partners",
+        "type": "Type", "since": "Since", "until": "Until", "status": "Status",
+        "agreements": "Agreements", "country": "Country", "relations": "Relations with Rostock",
+        "relations_home": "City relations",
+        "networks": "Networks", "founded": "Founded", "founded_in": "Founded in",
+        "members": "Members", "members_in_graph": "members described here",
+        "rostock_membership": "Rostock's membership", "coordinates": "Coordinates",
+        "seat": "Seat", "date": "Date", "location": "Location", "role": "role",
+        "no_sources": "no source given", "map_alt": "Map of the location of {name}",
+        "map_desc": "A dot at longitude {lon}, latitude {lat}{ref}.",
+        "map_ref": "; Rostock is shown for reference", "home": "Home",
+        "counts": "citygraph in numbers", "partner_cities": "partner cities",
+        "countries": "countries (partner and friendship cities)",
+        "friendship_cities": "friendship cities", "networks_count": "city networks",
+        "events": "events", "relations_by_year": "Relations by start year",
+        "entry_points": "Entry points", "examples": "Example queries", "partner": "Partner",
+        "list_of": "List", "page": "Page", "previous": "previous", "next": "next",
+        "filters": "Filter", "all": "all", "decade": "Decade", "relation_type": "Relation type",
+        "network": "Network", "sdg": "SDG", "label": "Name", "download": "Download this list as",
+        "of_total": "of", "not_found": "Not found", "gone": "Gone", "lists": "Lists",
+        "events_about": "Events", "counts_reported": "reported", "types_label": "Classes",
+        "intro": "citygraph is a linked open data knowledge graph of the international "
+                 "relations of the Hanseatic and University City of Rostock: its town twinnings "
+                 "and city friendships with their agreements, its memberships in city networks, "
+                 "visits and events. Every statement names its source; where sources disagree, "
+                 "both values are kept side by side.",
+        "query_for": "query",
+    },
+    "de": {
+        "key_facts": "Das Wichtigste", "statements": "Alle Aussagen", "property": "Eigenschaft",
+        "value": "Wert", "sources": "Quellen", "inverse": "Verweise auf diese Ressource",
+        "resource": "Ressource", "relation": "Beziehung", "claims": "Abweichende Quellen",
+        "official": "Offizieller Wert", "official_sources": "Offizielle Quellen",
+        "other_value": "Abweichender Wert", "other_source": "Quelle des abweichenden Werts",
+        "note": "Anmerkung", "map": "Lage", "identifiers": "Kennungen und Verweise",
+        "this_iri": "IRI dieser Ressource", "licence": "Lizenz", "data_licence": "Datenlizenz",
+        "formats": "Diese Beschreibung als", "query": "Die SPARQL-Abfrage hinter dieser Seite",
+        "other_lang": "English", "also_known": "Auch bekannt als", "partners": "Partner",
+        "type": "Art", "since": "Seit", "until": "Bis", "status": "Status",
+        "agreements": "Vereinbarungen", "country": "Staat",
+        "relations": "Beziehungen mit Rostock",
+        "relations_home": "Städtebeziehungen", "networks": "Netzwerke",
+        "founded": "Gegründet", "founded_in": "Gegründet in", "members": "Mitglieder",
+        "members_in_graph": "hier beschriebene Mitglieder",
+        "rostock_membership": "Mitgliedschaft Rostocks", "coordinates": "Koordinaten",
+        "seat": "Sitz", "date": "Datum", "location": "Ort", "role": "Rolle",
+        "no_sources": "keine Quelle angegeben", "map_alt": "Karte der Lage von {name}",
+        "map_desc": "Ein Punkt bei Länge {lon}, Breite {lat}{ref}.",
+        "map_ref": "; Rostock ist zum Vergleich eingezeichnet", "home": "Startseite",
+        "counts": "citygraph in Zahlen", "partner_cities": "Partnerstädte",
+        "countries": "Staaten (Partner- und befreundete Städte)",
+        "friendship_cities": "befreundete Städte", "networks_count": "Städtenetzwerke",
+        "events": "Veranstaltungen", "relations_by_year": "Beziehungen nach Beginn",
+        "entry_points": "Zugänge", "examples": "Beispielabfragen", "partner": "Partner",
+        "list_of": "Liste", "page": "Seite", "previous": "zurück", "next": "weiter",
+        "filters": "Filter", "all": "alle", "decade": "Jahrzehnt",
+        "relation_type": "Beziehungsart", "network": "Netzwerk", "sdg": "SDG", "label": "Name",
+        "download": "Diese Liste herunterladen als", "of_total": "von",
+        "not_found": "Nicht gefunden", "gone": "Entfernt", "lists": "Listen",
+        "events_about": "Veranstaltungen", "counts_reported": "berichtet",
+        "types_label": "Klassen",
+        "intro": "citygraph ist ein Wissensgraph (Linked Open Data) der internationalen "
+                 "Beziehungen der Hanse- und Universitätsstadt Rostock: ihrer "
+                 "Städtepartnerschaften und Städtefreundschaften mit den Vereinbarungen, ihrer "
+                 "Mitgliedschaften in Städtenetzwerken, Besuche und Veranstaltungen. Jede Aussage "
+                 "nennt ihre Quelle; wo Quellen voneinander abweichen, stehen beide Werte "
+                 "nebeneinander.",
+        "query_for": "Abfrage",
+    },
+}
+
+# Readable names of external properties (the store only holds labels of citygraph's own terms).
+PROPERTY_LABELS: dict[str, tuple[str, str]] = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": ("type", "Typ"),
+    "http://www.w3.org/2000/01/rdf-schema#label": ("label", "Bezeichnung"),
+    "http://www.w3.org/2004/02/skos/core#prefLabel": ("preferred label", "Vorzugsbezeichnung"),
+    "http://www.w3.org/2004/02/skos/core#altLabel": ("alternative label", "Alternativname"),
+    "http://www.w3.org/2004/02/skos/core#note": ("note", "Anmerkung"),
+    "http://www.w3.org/2004/02/skos/core#notation": ("notation", "Kürzel"),
+    "http://purl.org/dc/terms/source": ("source", "Quelle"),
+    "http://purl.org/dc/terms/subject": ("subject", "Thema"),
+    "http://purl.org/dc/terms/date": ("date", "Datum"),
+    "http://www.w3.org/2002/07/owl#sameAs": ("same as", "identisch mit"),
+    "https://schema.org/startDate": ("start date", "Beginn"),
+    "https://schema.org/endDate": ("end date", "Ende"),
+    "https://schema.org/foundingDate": ("founding date", "Gründungsdatum"),
+    "https://schema.org/foundingLocation": ("founding location", "Gründungsort"),
+    "https://schema.org/containedInPlace": ("located in", "liegt in"),
+    "https://schema.org/location": ("location", "Ort"),
+    "https://schema.org/about": ("about", "handelt von"),
+    "https://schema.org/url": ("web site", "Website"),
+    "https://schema.org/organizer": ("organiser", "Veranstalter"),
+    "https://schema.org/attendee": ("attendee", "Teilnehmer"),
+    "https://schema.org/funder": ("funder", "Förderer"),
+    "https://schema.org/value": ("value", "Wert"),
+    "http://purl.org/dc/terms/publisher": ("publisher", "Herausgeber"),
+    "http://purl.org/dc/terms/title": ("title", "Titel"),
+    "http://purl.org/dc/terms/issued": ("issued", "veröffentlicht"),
+    "http://purl.org/dc/terms/language": ("language", "Sprache"),
+    "http://www.w3.org/ns/prov#wasGeneratedBy": ("generated by", "entstanden durch"),
+    "https://schema.org/subEvent": ("sub-event", "Teilveranstaltung"),
+    "https://schema.org/audience": ("audience", "Zielgruppe"),
+    "https://schema.org/name": ("name", "Name"),
+    "http://www.w3.org/ns/org#hasMember": ("has member", "hat Mitglied"),
+    "http://www.w3.org/ns/org#member": ("member", "Mitglied"),
+    "http://www.w3.org/ns/org#memberOf": ("member of", "Mitglied von"),
+    "http://www.w3.org/ns/org#organization": ("organisation", "Organisation"),
+    "http://www.w3.org/ns/org#role": ("role", "Rolle"),
+    "http://www.w3.org/ns/org#subOrganizationOf": ("part of", "Teil von"),
+    "http://www.w3.org/2003/01/geo/wgs84_pos#lat": ("latitude", "Breite"),
+    "http://www.w3.org/2003/01/geo/wgs84_pos#long": ("longitude", "Länge"),
+    "http://www.opengis.net/ont/geosparql#hasGeometry": ("geometry", "Geometrie"),
+    "http://www.opengis.net/ont/geosparql#asWKT": ("WKT geometry", "WKT-Geometrie"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject": ("statement about", "Aussage über"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate": ("property", "Eigenschaft"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#object": ("value", "Wert"),
+}
+
+
+# Inverse readings that "is … of" would get wrong (the thing is the object of these).
+INVERSE_LABELS: dict[str, tuple[str, str]] = {
+    "https://schema.org/about": ("is the subject of", "ist Thema von"),
+    "http://www.w3.org/ns/org#memberOf": ("has member", "hat Mitglied"),
+    "http://www.w3.org/ns/org#hasMember": ("is member of", "ist Mitglied von"),
+    "http://www.w3.org/ns/org#subOrganizationOf": ("has unit", "hat Untereinheit"),
+    "https://schema.org/containedInPlace": ("contains", "enthält"),
+    "http://www.w3.org/2002/07/owl#sameAs": ("same as", "identisch mit"),
+    "http://purl.org/dc/terms/source": ("is the source of", "ist Quelle von"),
+}
+
+
+def texts(lang: str) -> dict[str, str]:
+    return TEXTS.get(lang, TEXTS[DEFAULT])
+
+
+def property_label(iri: str, lang: str) -> str | None:
+    names = PROPERTY_LABELS.get(iri)
+    if names is None:
+        return None
+    return names[1] if lang == "de" else names[0]
+
+
+def inverse_label(iri: str, label: str, lang: str) -> str:
+    """'partner' → 'is partner of' ('ist Partner von'): the thing seen as the object."""
+    names = INVERSE_LABELS.get(iri)
+    if names is not None:
+        return names[1] if lang == "de" else names[0]
+    return f"ist {label} von" if lang == "de" else f"is {label} of"
+
+
+def choose_language(requested: str | None, accept: LanguageAccept) -> str:
+    """``?lang=`` wins; else the best of Accept-Language; else English."""
+    if requested in LANGUAGES:
+        return requested
+    best = accept.best_match(LANGUAGES, default=DEFAULT)
+    return best if best in LANGUAGES else DEFAULT

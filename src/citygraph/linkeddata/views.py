@@ -1,0 +1,245 @@
+"""The linked-data Blueprint: ``/``, ``/id/…`` (303), ``/doc/…`` (negotiated) and ``/list/…``.
+
+Cool URIs, 303 variant: https://www.w3.org/TR/cooluris/#r303gendocument . Negotiation over the
+one media-type registry (HTML + RDF graph kinds); a suffix (``.ttl``) or ``?_mediatype=`` /
+``?format=`` overrides Accept. Representation headers follow RFC 9110 (Vary §12.5.5,
+Content-Location §8.7) and RFC 8288 (Link: alternate, license). Every query goes through the
+Runtime (a killable child process over the read-only store).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import abort
+
+from citygraph.errors import CitygraphError, NotFound
+from citygraph.formats import Kind, MediaType, by_name, of_kinds
+from citygraph.linkeddata import describe, home, iris, pages
+from citygraph.linkeddata.i18n import choose_language, texts
+from citygraph.linkeddata.rdfterms import RDF, Graph
+from citygraph.negotiation import choose, require
+from citygraph.sparql.runtime import Runtime
+
+bp = Blueprint("linkeddata", __name__)
+DOC_KINDS = (Kind.GRAPH, Kind.HTML)
+EXTENSIONS = {m.extension for m in of_kinds(*DOC_KINDS)}
+# The data licence; the ontology and every scheme in the store say CC BY 4.0 as well.
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+HTTP_NS = "http://www.w3.org/2011/http#"  # HTTP Vocabulary in RDF, for RDF error bodies
+
+
+class Gone(CitygraphError):
+    """410: a retired IRI that points nowhere (data/retired.tsv)."""
+
+    status = 410
+    code = "gone"
+
+
+def runtime() -> Runtime:
+    rt: Runtime = current_app.extensions["citygraph"]
+    return rt
+
+
+def base() -> str:
+    return runtime().config.base_iri
+
+
+def language() -> str:
+    return choose_language(request.args.get("lang"), request.accept_languages)
+
+
+def link(iri: str) -> str | None:
+    """The local page of a data IRI (keeping an explicit ?lang=), None for foreign IRIs."""
+    key = iris.key_of(iri, base())
+    if key is None:
+        return None
+    return url_for("linkeddata.document", type_=key.type, slug=key.slug,
+                   lang=request.args.get("lang") if request.args.get("lang") else None)
+
+
+def respond(body: bytes | str, media: MediaType, tag: str, *, status: int = 200,
+            vary: tuple[str, ...] = ("Accept",)) -> Response:
+    """A response with the validators of the current build, as sparql/views.py does."""
+    info = runtime().build()
+    response = Response(body, status=status, content_type=media.content_type)
+    for header in vary:
+        response.vary.add(header)
+    digest = hashlib.sha256(tag.encode()).hexdigest()[:16]
+    response.set_etag(f"{info.build_id}-{media.name}-{digest}")
+    response.last_modified = datetime.fromisoformat(info.built_at.replace("Z", "+00:00"))
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    if status == 200:
+        response.make_conditional(request)
+    return response
+
+
+def _override(extension: str | None) -> str | None:
+    return extension or request.args.get("_mediatype") or request.args.get("format") or None
+
+
+def _check_retired(key: iris.Key, area: str, extension: str | None = None) -> None:
+    """301 to the successor or 410 for keys listed in data/retired.tsv."""
+    retirement = iris.retired(runtime().config.data_dir, key)
+    if retirement is None:
+        return
+    if retirement.target is None:
+        raise Gone(f"the resource {iris.thing_iri(base(), key)} has been withdrawn")
+    slug = retirement.target.slug + (f".{extension}" if extension else "")
+    endpoint = "linkeddata.thing" if area == "id" else "linkeddata.document"
+    kept: dict[str, Any] = {k: v for k, v in request.args.items()
+                            if k in ("lang", "format", "_mediatype")}
+    # abort() with a response bypasses the error handlers: a redirect is no error.
+    abort(redirect(url_for(endpoint, type_=retirement.target.type, slug=slug, **kept), 301))
+
+
+def _known_key(type_: str, slug: str, area: str, extension: str | None = None) -> iris.Key:
+    key = iris.parse_key(type_, slug)
+    if key is None:
+        raise NotFound(f"there is no resource /id/{type_}/{slug} in citygraph")
+    _check_retired(key, area, extension)
+    if not runtime().ask(describe.exists_query(iris.thing_iri(base(), key))):
+        raise NotFound(f"citygraph says nothing about {iris.thing_iri(base(), key)}")
+    return key
+
+
+@bp.route("/id/<type_>/<slug>", methods=["GET", "HEAD"])
+def thing(type_: str, slug: str) -> Response:
+    """The thing itself has no representation: 303 See Other to the document about it."""
+    key = _known_key(type_, slug, "id")
+    lang = request.args.get("lang") or None
+    target = url_for("linkeddata.document", type_=key.type, slug=key.slug, lang=lang)
+    return Response(status=303, headers={"Location": target})
+
+
+@bp.route("/doc/<type_>/<slug>", methods=["GET", "HEAD"])
+def document(type_: str, slug: str) -> Response:
+    stem, extension = iris.split_suffix(slug, EXTENSIONS)
+    media = require(request.accept_mimetypes, DOC_KINDS, _override(extension))
+    key = _known_key(type_, stem, "doc", extension)
+    thing_iri = iris.thing_iri(base(), key)
+    query = describe.document_query(thing_iri, iris.doc_iri(base(), key), LICENCE)
+    lang = language()
+    if media.kind is Kind.HTML:
+        body: bytes | str = _document_html(key, thing_iri, query, lang)
+        vary: tuple[str, ...] = ("Accept", "Accept-Language")
+    else:
+        body, vary = runtime().construct(query, media.name), ("Accept",)
+    response = respond(body, media, f"doc/{key.path}/{lang}", vary=vary)
+    response.headers["Content-Location"] = _variant_url(key, media)
+    for header in _link_headers(key):
+        response.headers.add("Link", header)
+    return response
+
+
+def _variant_url(key: iris.Key, media: MediaType) -> str:
+    lang = request.args.get("lang") if media.kind is Kind.HTML else None
+    return url_for("linkeddata.document", type_=key.type,
+                   slug=f"{key.slug}.{media.extension}", lang=lang or None)
+
+
+def _link_headers(key: iris.Key) -> list[str]:
+    """RFC 8288 links: every variant as rel=alternate, and the data licence."""
+    links = [f'<{_variant_url(key, m)}>; rel="alternate"; type="{m.mime}"'
+             for m in of_kinds(*DOC_KINDS)]
+    return [*links, f'<{LICENCE}>; rel="license"']
+
+
+def _document_html(key: iris.Key, thing_iri: str, query: str, lang: str) -> str:
+    graph = Graph.from_ntriples(runtime().construct(query, "ntriples"))
+    rt = runtime()
+    home_iri = iris.home_iri(base())
+    page = describe.build_page(graph, thing_iri, lang, link, rt.prefixes, home_iri,
+                               pages.home_point(rt, home_iri, lang))
+    variants = [(m, _variant_url(key, m)) for m in of_kinds(Kind.GRAPH)]
+    return render_template("ld_page.html", page=page, lang=lang, key=key,
+                           map=pages.map_of(page), variants=variants, licence=LICENCE,
+                           query_url=pages.sparql_url(query),
+                           lang_url=pages.other_lang_url(lang), t=texts(lang))
+
+
+@bp.route("/", methods=["GET", "HEAD"])
+def index() -> Response:
+    media = by_name("html")
+    assert media is not None
+    lang = language()
+    context = pages.home_context(runtime(), iris.home_iri(base()), lang, link)
+    html = render_template("ld_home.html", lang=lang, t=texts(lang),
+                           lang_url=pages.other_lang_url(lang), licence=LICENCE,
+                           examples=[(e.title(lang), pages.sparql_url(e.query))
+                                     for e in home.examples(iris.home_iri(base()))],
+                           **context)
+    return respond(html, media, f"home/{lang}", vary=("Accept-Language",))
+
+
+@bp.route("/list/<name>", methods=["GET", "HEAD"])
+def listing(name: str) -> Response:
+    type_, extension = iris.split_suffix(name, {"json", "csv", "html"})
+    if type_ not in iris.TYPES:
+        raise NotFound(f"there is no list of '{type_}'; lists exist for: "
+                       + ", ".join(iris.TYPES))
+    lang = language()
+    result = pages.listing_result(runtime(), type_, request.args.to_dict(), lang, link)
+    tag = f"list/{request.full_path}/{lang}"
+    if extension == "json":
+        # JSON-LD (with an @context), so the registry's type tells the truth about the body.
+        body, media = pages.listing_json(result), _media("jsonld")
+    elif extension == "csv":
+        body, media = pages.listing_csv(result), _media("csv")
+    else:
+        body, media = render_template(
+            "ld_list.html", lang=lang, t=texts(lang), r=result, types=iris.TYPES,
+            lang_url=pages.other_lang_url(lang), licence=LICENCE), _media("html")
+    response = respond(body, media, tag, vary=("Accept-Language",))
+    for header in pages.paging_links(result):
+        response.headers.add("Link", header)
+    return response
+
+
+def _media(name: str) -> MediaType:
+    media = by_name(name)
+    assert media is not None
+    return media
+
+
+@bp.errorhandler(NotFound)
+@bp.errorhandler(Gone)
+def _not_here(exc: CitygraphError) -> Response:
+    """404/410 as a helpful HTML page or as RDF, by the same negotiation as documents."""
+    from citygraph.app import error_response  # the app's one error shape, for anything else
+
+    _, extension = iris.split_suffix(request.path.rsplit("/", 1)[-1], EXTENSIONS)
+    media = choose(request.accept_mimetypes, DOC_KINDS, _override(extension))
+    if media is None:
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+    if media.kind is Kind.HTML:
+        lang = language()
+        body: str | bytes = render_template(
+            "ld_error.html", lang=lang, t=texts(lang), status=exc.status,
+            message=exc.message, types=iris.TYPES, lang_url=pages.other_lang_url(lang),
+            licence=LICENCE)
+    else:
+        body = _rdf_error(exc, media)
+    response = Response(body, status=exc.status, content_type=media.content_type)
+    response.vary.add("Accept")
+    return response
+
+
+def _rdf_error(exc: CitygraphError, media: MediaType) -> bytes:
+    """The error as a tiny graph in the negotiated RDF syntax (HTTP Vocabulary in RDF)."""
+    node = ox.BlankNode("error")
+    rdfs = "http://www.w3.org/2000/01/rdf-schema#"
+    triples = [
+        ox.Triple(node, ox.NamedNode(RDF + "type"), ox.NamedNode(HTTP_NS + "Response")),
+        ox.Triple(node, ox.NamedNode(HTTP_NS + "statusCodeValue"), ox.Literal(
+            str(exc.status), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#int"))),
+        ox.Triple(node, ox.NamedNode(rdfs + "comment"), ox.Literal(exc.message, language="en")),
+        ox.Triple(node, ox.NamedNode(rdfs + "seeAlso"), ox.NamedNode(request.host_url)),
+    ]
+    data = ox.serialize(triples, format=media.rdf)
+    return data or b""

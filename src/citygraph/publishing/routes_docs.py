@@ -1,0 +1,125 @@
+"""Routes of the RDF documents: ``/catalog`` (DCAT-AP.de), ``/.well-known/void`` (VoID) and
+``/def`` (the ontology: HTML documentation or RDF of the ontology graph).
+
+Each answers Turtle, RDF/XML, JSON-LD or N-Triples by content negotiation, or by a suffix
+(``/catalog.ttl``, ``.rdf``, ``.jsonld``, ``.nt``); ``/def`` also HTML.
+"""
+
+from __future__ import annotations
+
+import threading
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+from flask import Response, render_template
+
+from citygraph.errors import NotFound
+from citygraph.formats import Kind
+from citygraph.publishing import stats
+from citygraph.publishing.catalog import CatalogInput, catalog_triples
+from citygraph.publishing.ontology import ONTOLOGY_BASE, OntologyDoc, build_doc, version_of
+from citygraph.publishing.void import VoidInput, void_triples
+from citygraph.publishing.web import (
+    HTML,
+    RDF_NAMES,
+    bp,
+    current_manifest,
+    entries,
+    finish,
+    negotiate,
+    rdf_response,
+    runtime,
+    url,
+)
+from citygraph.store import BuildInfo
+
+READ = ["GET", "HEAD"]
+_DOCS: dict[str, tuple[list[ox.Triple], OntologyDoc]] = {}  # build id → parsed ontology
+_DOCS_LOCK = threading.Lock()
+
+
+def _location(path: str, suffix: str | None, extension: str) -> str:
+    return url(path if suffix else f"{path}.{extension}")
+
+
+@bp.route("/catalog", methods=READ)
+@bp.route("/catalog.<suffix>", methods=READ)
+def catalog(suffix: str | None = None) -> Response:
+    """The DCAT-AP.de 2.0 catalogue (https://www.dcat-ap.de/def/dcatde/2.0/spec/)."""
+    media = negotiate(entries(*RDF_NAMES), suffix)
+    info, manifest = current_manifest()
+    start, end = stats.temporal_coverage(runtime())
+    data = CatalogInput(url=url, info=info, manifest=manifest, start=start, end=end)
+    location = _location("/catalog" + (f".{suffix}" if suffix else ""), suffix, media.extension)
+    return rdf_response(catalog_triples(data), media, info, "catalog", location)
+
+
+@bp.route("/.well-known/void", methods=READ)
+@bp.route("/.well-known/void.<suffix>", methods=READ)
+def void(suffix: str | None = None) -> Response:
+    """The VoID description (https://www.w3.org/TR/void/#well-known)."""
+    media = negotiate(entries(*RDF_NAMES), suffix)
+    info, manifest = current_manifest()
+    numbers = stats.void_stats(runtime(), info.base_iri)
+    data = VoidInput(url=url, info=info, manifest=manifest, stats=numbers)
+    path = "/.well-known/void" + (f".{suffix}" if suffix else "")
+    return rdf_response(void_triples(data), media, info, "void",
+                        _location(path, suffix, media.extension))
+
+
+def _ontology(info: BuildInfo) -> tuple[list[ox.Triple], OntologyDoc]:
+    """The ontology graph of the build, parsed once per build and worker."""
+    with _DOCS_LOCK:
+        cached = _DOCS.get(info.build_id)
+    if cached is not None:
+        return cached
+    graph = f"{info.base_iri}graph/ontology"
+    body = runtime().construct(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", "ntriples")
+    triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+    parsed = (triples, build_doc(triples))
+    with _DOCS_LOCK:
+        _DOCS.clear()
+        _DOCS[info.build_id] = parsed
+    return parsed
+
+
+def _ontology_response(suffix: str | None, path: str) -> Response:
+    media = negotiate([*entries(HTML), *entries(*RDF_NAMES)], suffix)
+    info = runtime().build()
+    triples, doc = _ontology(info)
+    if media.kind is not Kind.HTML:
+        return rdf_response(triples, media, info, "def", _location(path, suffix, media.extension))
+    html = render_template("pub_ontology.html", doc=doc, info=info,
+                           formats=entries(*RDF_NAMES), base=url(path.rstrip("/")))
+    response = Response(html, content_type=media.content_type)
+    return finish(response, info, "def-html")
+
+
+# The ontology IRI is https://w3id.org/citygraph/def (fixed); its path is served as well, for
+# deployments that mount citygraph at the IRI's own host.
+ONTOLOGY_PATH = urlsplit(ONTOLOGY_BASE).path
+
+
+@bp.route("/def", methods=READ)
+@bp.route("/def/", methods=READ)
+@bp.route("/def.<suffix>", methods=READ)
+def ontology(suffix: str | None = None) -> Response:
+    return _ontology_response(suffix, "/def" + (f".{suffix}" if suffix else ""))
+
+
+if ONTOLOGY_PATH not in ("/def", "/def/"):
+
+    @bp.route(ONTOLOGY_PATH, methods=READ, endpoint="ontology_iri")
+    @bp.route(ONTOLOGY_PATH + ".<suffix>", methods=READ, endpoint="ontology_iri")
+    def ontology_iri(suffix: str | None = None) -> Response:
+        return _ontology_response(suffix, "/def" + (f".{suffix}" if suffix else ""))
+
+
+@bp.route("/def/<version>", methods=READ)
+def ontology_version(version: str) -> Response:
+    """owl:versionIRI (…/def/1.0.0) resolves while it is the version in the store."""
+    triples, _ = _ontology(runtime().build())
+    if version != version_of(triples):
+        raise NotFound(f"there is no ontology version '{version}' here")
+    return _ontology_response(None, "/def")

@@ -1,0 +1,326 @@
+"""Linked-data pages through the Flask test client: Cool URIs, content negotiation, entity pages,
+the home page and class listings, over a store built from the project's real data/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+
+from citygraph.app import create_app
+from citygraph.config import Config
+
+CG = Namespace("https://w3id.org/citygraph/def#")
+LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+VARIANTS = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld",
+            "application/rdf+xml": "rdf", "text/html": "html"}
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                 "source", "track", "wbr"}
+
+
+def iri(config: Config, path: str) -> URIRef:
+    return URIRef(config.base_iri + path)
+
+
+class TagBalance(HTMLParser):
+    """Records tags that are closed out of order or never closed (void elements excepted)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID_ELEMENTS:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+            return
+        self.stack.pop()
+
+
+def assert_well_formed(html: str) -> None:
+    parser = TagBalance()
+    parser.feed(html)
+    parser.close()
+    assert not parser.errors, parser.errors
+    assert not parser.stack, f"never closed: {parser.stack}"
+
+
+def html_of(client: Any, path: str, **headers: str) -> str:
+    response = client.get(path, headers={"Accept": "text/html", **headers})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "text/html"
+    text: str = response.get_data(as_text=True)
+    return text
+
+
+def section(html: str, heading_id: str) -> str:
+    """The <section> whose heading has this id."""
+    match = re.search(rf'<section aria-labelledby="{heading_id}">(.*?)</section>', html, re.S)
+    assert match, f"no section {heading_id}"
+    return match.group(1)
+
+
+# --- Cool URIs -----------------------------------------------------------------------------------
+
+def test_id_redirects_303_to_doc(client: Any) -> None:
+    for method in (client.get, client.head):
+        response = method("/id/city/szczecin", headers={"Accept": "text/turtle"})
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith("/doc/city/szczecin")
+    response = client.get("/id/city/szczecin?lang=de")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/doc/city/szczecin?lang=de")
+
+
+# --- Content negotiation -------------------------------------------------------------------------
+
+def test_turtle_holds_own_triples_inverse_links_labels_and_metadata(client: Any,
+                                                                     config: Config) -> None:
+    response = client.get("/doc/city/szczecin", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert response.mimetype == "text/turtle"
+    graph = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    city = iri(config, "id/city/szczecin")
+    relation = iri(config, "id/relation/rostock-szczecin")
+    rostock = iri(config, "id/city/rostock")
+    assert (city, RDF.type, CG.City) in graph
+    assert (city, SKOS.prefLabel, Literal("Stettin", lang="de")) in graph
+    assert (relation, CG.partner, city) in graph  # inverse link
+    assert (rostock, CG.partnerCity, city) in graph  # inverse link
+    assert any(graph.triples((relation, RDFS.label, None)))  # label of an inverse link
+    assert any(graph.triples((rostock, RDFS.label, None)))  # labels of mentioned IRIs
+    doc = iri(config, "doc/city/szczecin")
+    assert (doc, FOAF.primaryTopic, city) in graph
+    assert (doc, DCTERMS.license, LICENCE) in graph
+    sources = set(graph.objects(city, DCTERMS.source))
+    assert sources and sources <= set(graph.objects(doc, DCTERMS.source))
+
+
+def test_jsonld_parses(client: Any, config: Config) -> None:
+    response = client.get("/doc/city/szczecin", headers={"Accept": "application/ld+json"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/ld+json"
+    graph = Graph().parse(data=response.get_data(as_text=True), format="json-ld")
+    assert (iri(config, "id/city/szczecin"), RDF.type, CG.City) in graph
+
+
+@pytest.mark.parametrize(("path", "mime"), [
+    ("/doc/city/szczecin.nt", "application/n-triples"),
+    ("/doc/city/szczecin.ttl", "text/turtle"),
+    ("/doc/city/szczecin.rdf", "application/rdf+xml"),
+    ("/doc/city/szczecin.jsonld", "application/ld+json"),
+    ("/doc/city/szczecin?format=turtle", "text/turtle"),
+    ("/doc/city/szczecin?_mediatype=application/rdf%2Bxml", "application/rdf+xml"),
+])
+def test_suffix_and_parameter_override_accept(client: Any, path: str, mime: str) -> None:
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.mimetype == mime
+
+
+def test_html_suffix_and_unknown_format(client: Any) -> None:
+    assert client.get("/doc/city/szczecin.html",
+                      headers={"Accept": "text/turtle"}).mimetype == "text/html"
+    assert client.get("/doc/city/szczecin?format=csv").status_code == 406
+
+
+def test_representation_headers(client: Any) -> None:
+    response = client.get("/doc/city/szczecin", headers={"Accept": "application/n-triples"})
+    assert "Accept" in response.headers["Vary"]
+    assert response.headers["Content-Location"].endswith("/doc/city/szczecin.nt")
+    links = response.headers.getlist("Link")
+    for mime, ext in VARIANTS.items():
+        assert any(f'/doc/city/szczecin.{ext}>; rel="alternate"; type="{mime}"' in link
+                   for link in links), (mime, links)
+    assert f'<{LICENCE}>; rel="license"' in links
+    assert response.headers["ETag"] and response.headers["Last-Modified"]
+    again = client.get("/doc/city/szczecin", headers={
+        "Accept": "application/n-triples", "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    html = client.get("/doc/city/szczecin", headers={"Accept": "text/html"})
+    assert html.headers["Content-Location"].endswith("/doc/city/szczecin.html")
+    assert html.headers["ETag"] != response.headers["ETag"]
+
+
+def test_head_has_headers_without_body(client: Any) -> None:
+    response = client.head("/doc/city/szczecin", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert response.headers["Content-Location"].endswith(".ttl")
+    assert response.get_data() == b""
+
+
+# --- Entity pages --------------------------------------------------------------------------------
+
+def test_city_page(client: Any) -> None:
+    html = html_of(client, "/doc/city/szczecin")
+    assert_well_formed(html)
+    assert '<html lang="en">' in html
+    assert "<h1>Szczecin</h1>" in html
+    facts = section(html, "key-facts")
+    assert "1957" in facts and "Poland" in facts
+    source = "https://rathaus.rostock.de/en/international_relations/twin_cities/szczecin/"
+    assert f'href="{source}' in html
+    svg = section(html, "map")
+    assert "<svg" in svg and 'role="img"' in svg and "<title" in svg and "Rostock" in svg
+    assert 'href="http://sws.geonames.org/3083829/"' in html
+    assert '<th scope="col">' in html
+    assert "/doc/city/szczecin.ttl" in html and "/sparql?query=" in html
+    assert 'rel="license"' in html
+
+
+def test_german_page(client: Any) -> None:
+    html = html_of(client, "/doc/city/szczecin?lang=de")
+    assert '<html lang="de">' in html
+    assert "<h1>Stettin</h1>" in html
+    assert "Polen" in html
+    by_header = html_of(client, "/doc/city/szczecin", **{"Accept-Language": "de-DE,de;q=0.9"})
+    assert "<h1>Stettin</h1>" in by_header
+
+
+def test_conflicting_sources_side_by_side(client: Any) -> None:
+    html = html_of(client, "/doc/relation/rostock-turku")
+    assert_well_formed(html)
+    claims = section(html, "claims")
+    assert "1959" in claims and "1958" in claims
+    assert "https://www.turku.fi/" in claims  # the source of the other value
+    assert "https://rathaus.rostock.de/" in claims  # the official source
+    assert "1959" in section(html, "key-facts")
+
+
+def test_network_and_rostock_pages(client: Any) -> None:
+    network = html_of(client, "/doc/network/ubc")
+    assert_well_formed(network)
+    assert "co-founder" in section(network, "key-facts")
+    rostock = html_of(client, "/doc/city/rostock")
+    assert_well_formed(rostock)
+    facts = section(rostock, "key-facts")
+    assert 'href="/doc/network/ubc"' in facts and 'href="/doc/relation/rostock-turku"' in facts
+
+
+def test_query_link_reproduces_the_document(client: Any) -> None:
+    html = html_of(client, "/doc/city/szczecin")
+    link = re.search(r'<a href="(/sparql\?query=[^"]+)"', html)
+    assert link
+    url = link.group(1).replace("&amp;", "&")
+    via_sparql = client.get(url, headers={"Accept": "application/n-triples"})
+    assert via_sparql.status_code == 200
+    document = client.get("/doc/city/szczecin.nt")
+    parsed = [Graph().parse(data=r.get_data(as_text=True), format="nt")
+              for r in (via_sparql, document)]
+    assert len(parsed[0]) == len(parsed[1]) > 20
+
+
+# --- Unknown and retired IRIs --------------------------------------------------------------------
+
+def test_unknown_iris_are_404(client: Any) -> None:
+    assert client.get("/id/city/atlantis").status_code == 404
+    assert client.get("/id/planet/earth").status_code == 404
+    page = client.get("/doc/city/atlantis", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    html = page.get_data(as_text=True)
+    assert_well_formed(html)
+    assert 'href="/"' in html and 'href="/list/city"' in html
+    rdf = client.get("/doc/city/atlantis.ttl")
+    assert rdf.status_code == 404 and rdf.mimetype == "text/turtle"
+    assert len(Graph().parse(data=rdf.get_data(as_text=True), format="turtle")) > 0
+
+
+def test_retired_iris(config: Config, tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "retired.tsv").write_text(
+        "# old path\tnew path or 410\n"
+        "id/city/stettin\tid/city/szczecin\n/id/city/old-town\t410\n", encoding="utf-8")
+    app = create_app(config.replace(project_dir=tmp_path))
+    try:
+        client = app.test_client()
+        moved = client.get("/id/city/stettin?lang=de")
+        assert moved.status_code == 301
+        assert moved.headers["Location"].endswith("/id/city/szczecin?lang=de")
+        assert client.get("/doc/city/stettin.ttl").headers["Location"].endswith(
+            "/doc/city/szczecin.ttl")
+        assert client.get("/id/city/old-town").status_code == 410
+        assert client.get("/doc/city/old-town", headers={"Accept": "text/html"}
+                          ).status_code == 410
+    finally:
+        app.extensions["citygraph"].executor.close()
+
+
+# --- Home page -----------------------------------------------------------------------------------
+
+def test_home_page(client: Any) -> None:
+    html = html_of(client, "/")
+    assert_well_formed(html)
+    counts = dict((label.strip(), int(n)) for n, label in re.findall(
+        r'<li><a href="/sparql\?query=[^"]+"[^>]*>(\d+)</a>([^<]+)</li>', section(html, "counts")))
+    assert counts["partner cities"] == 14
+    assert {"friendship cities", "city networks", "events"} <= set(counts)
+    relations = section(html, "relations")
+    assert relations.index("Szczecin") < relations.index("Turku") < relations.index("Raleigh")
+    for path in ("/sparql", "/dumps/", "/catalog", "/def", "/.well-known/void"):
+        assert f'href="{path}"' in html
+    assert html.count('href="/sparql?query=') >= 5 + 3
+
+
+# --- Listings ------------------------------------------------------------------------------------
+
+def rows(html: str) -> list[str]:
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+    assert body
+    return re.findall(r"<tr>", body.group(1))
+
+
+def test_listing_paging(client: Any) -> None:
+    first = html_of(client, "/list/event")
+    assert_well_formed(first)
+    assert len(rows(first)) == 50
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = html_of(client, "/list/event?page=2")
+    assert 'rel="prev"' in second and len(rows(second)) >= 1
+    assert client.get("/list/event?page=99").status_code == 404
+    assert client.get("/list/planets").status_code == 404
+
+
+def test_listing_facets_filter(client: Any) -> None:
+    html = html_of(client, "/list/relation")
+    assert 'href="/list/relation?relation_type=friendship"' in html
+    assert 'href="/list/relation?decade=1950s"' in html
+    assert "?country=POL" in html
+    friendships = html_of(client, "/list/relation?relation_type=friendship")
+    assert 'href="/doc/relation/rostock-kaliningrad"' in friendships
+    assert "town twinning</a>" not in friendships
+    fifties = html_of(client, "/list/relation?decade=1950s")
+    assert 'href="/doc/relation/rostock-szczecin"' in fifties
+    assert 'href="/doc/relation/rostock-riga"' not in fifties
+    poland = html_of(client, "/list/relation?country=POL")
+    assert 'href="/doc/relation/rostock-szczecin"' in poland
+    assert 'href="/doc/relation/rostock-turku"' not in poland
+    assert client.get("/list/relation?country=%3Cbad%3E").status_code == 200  # ignored
+
+
+def test_listing_json_and_csv_match_html(client: Any, config: Config) -> None:
+    html = html_of(client, "/list/relation?relation_type=friendship")
+    data = client.get("/list/relation.json?relation_type=friendship")
+    assert data.status_code == 200 and data.mimetype == "application/ld+json"
+    doc = data.get_json()
+    assert doc["total"] == len(doc["items"]) == len(rows(html))
+    assert doc["filters"] == {"relation_type": "friendship"}
+    assert all(item["iri"].startswith(config.base_iri + "id/relation/") for item in doc["items"])
+    graph = Graph().parse(data=data.get_data(as_text=True), format="json-ld",
+                          publicID="http://localhost/list/relation.json")
+    assert any(graph.triples((URIRef(doc["items"][0]["iri"]), RDFS.label, None)))
+    table = client.get("/list/relation.csv?relation_type=friendship")
+    assert table.mimetype == "text/csv"
+    records = list(csv.DictReader(io.StringIO(table.get_data(as_text=True))))
+    assert [r["iri"] for r in records] == [item["iri"] for item in doc["items"]]
+    assert {"iri", "label", "class", "date", "country"} == set(records[0])
