@@ -38,11 +38,13 @@ def create_app(config: Config | None = None) -> Flask:
     from citygraph.linkeddata import views as linkeddata_views
     from citygraph.publishing import views as publishing_views
     from citygraph.sparql import views as sparql_views
+    from citygraph.workbench import views as workbench_views
 
     app.register_blueprint(sparql_views.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(linkeddata_views.bp)
     app.register_blueprint(publishing_views.bp)
+    app.register_blueprint(workbench_views.bp)
     app.register_error_handler(CitygraphError, _citygraph_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)

@@ -21,7 +21,7 @@ from citygraph.namespaces import data_prefixes
 from citygraph.sparql.engine import QueryJob, evaluate, solutions
 from citygraph.sparql.remote import RemoteStore, remote_store
 from citygraph.sparql.remote_load import upload
-from citygraph.store import StoreDir, open_current
+from citygraph.store import BuildInfo, StoreDir, open_current
 from citygraph.validation import validate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -115,6 +115,7 @@ def build(ctx: click.Context, store: Path | None, skip_validation: bool) -> None
     info = build_store(config, sources)
     click.echo(f"built {info.build_id}: {info.triples} triples in {len(info.graphs)} graphs "
                f"→ {config.store}")
+    publish_dumps(config, info)
 
 
 @main.command()
@@ -137,7 +138,16 @@ def add(ctx: click.Context, graph: str, file: Path, store: Path | None) -> None:
         return
     current = StoreDir(config.store).current_build()
     info = build_store(config, [Source(file, graph)], start_from=current.path)
+    publish_dumps(config, info)
     click.echo(f"added {file} as <{graph}>: store now has {info.triples} triples")
+
+
+def publish_dumps(config: Config, info: BuildInfo) -> None:
+    """Write the build's dumps right away, so harvesters never wait for them."""
+    from citygraph.publishing import ensure_dumps
+
+    manifest = ensure_dumps(config.store, info)
+    click.echo(f"dumps: {len(manifest.files)} files", err=True)
 
 
 def read_query(text: str) -> str:

@@ -73,6 +73,11 @@ def show(rows: list[Row]) -> str:
 
 @pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
 def test_competency_question(path: Path, store_dir: Path) -> None:
+    check_answer(path, run_query(path, store_dir))
+
+
+def check_answer(path: Path, answer: dict[str, Any]) -> None:
+    """Compare a query's SPARQL-JSON answer with its expected file."""
     expected_file = EXPECTED_DIR / f"{path.stem}.json"
     assert expected_file.is_file(), f"no expected answer {expected_file.name}"
     spec = json.loads(expected_file.read_text(encoding="utf-8"))
@@ -80,7 +85,7 @@ def test_competency_question(path: Path, store_dir: Path) -> None:
     expected: list[Row] = [tuple(r) for r in spec["rows"]]
     assert all(len(r) == len(columns) for r in expected), f"{expected_file.name}: row width"
 
-    actual = project(run_query(path, store_dir), columns)
+    actual = project(answer, columns)
     title = header(path).get("title@en", path.stem)
     report = (f"{path.name} ({title})\ncolumns: {columns}\nexpected:\n{show(expected)}\n"
               f"actual:\n{show(actual)}")

@@ -125,12 +125,13 @@ def document(type_: str, slug: str) -> Response:
     thing_iri = iris.thing_iri(base(), key)
     query = describe.document_query(thing_iri, iris.doc_iri(base(), key), LICENCE)
     lang = language()
-    if media.kind is Kind.HTML:
+    if media.kind is Kind.HTML:  # only the HTML depends on the language
         body: bytes | str = _document_html(key, thing_iri, query, lang)
         vary: tuple[str, ...] = ("Accept", "Accept-Language")
+        tag = f"doc/{key.path}/{lang}"
     else:
-        body, vary = runtime().construct(query, media.name), ("Accept",)
-    response = respond(body, media, f"doc/{key.path}/{lang}", vary=vary)
+        body, vary, tag = runtime().construct(query, media.name), ("Accept",), f"doc/{key.path}"
+    response = respond(body, media, tag, vary=vary)
     response.headers["Content-Location"] = _variant_url(key, media)
     for header in _link_headers(key):
         response.headers.add("Link", header)

@@ -53,12 +53,13 @@ Outcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 def run_query(store: ox.Store, query: str, dataset: Dataset,
               base_iri: str | None = None) -> Outcome:
     default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
-    if dataset.default_graphs:
-        default = [ox.NamedNode(g) for g in dataset.default_graphs]
     named: list[ox.NamedNode | ox.BlankNode] | None = None
-    if dataset.named_graphs:
-        named = [ox.NamedNode(g) for g in dataset.named_graphs]
     try:
+        # inside the try: a default-graph-uri / named-graph-uri that is no IRI is a 400
+        if dataset.default_graphs:
+            default = [ox.NamedNode(g) for g in dataset.default_graphs]
+        if dataset.named_graphs:
+            named = [ox.NamedNode(g) for g in dataset.named_graphs]
         # A dataset named by the protocol wins over FROM (Protocol §2.1.4); without either,
         # the default graph is the union of all named graphs (sd:UnionDefaultGraph).
         union = default is None and named is None and not names_dataset(query)

@@ -32,6 +32,9 @@ _LEX = re.compile(r"""
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
                 "WITH"}
 QUERY_WORDS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
+# Oxigraph parses and plans recursively: about 1000 nested brackets overflow the query
+# process's stack and kill it. No real query nests this deep.
+MAX_NESTING = 250
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,19 @@ def estimate_patterns(words: list[str]) -> int:
     return patterns
 
 
+def nesting_depth(query: str) -> int:
+    """Deepest nesting of (), [] and {} outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for match in _LEX.finditer(unescape(query)):
+        char = match.group(0)
+        if char in ("(", "[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in (")", "]", "}"):
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def check_query(query: str, limits: Limits) -> None:
     """Raise a CitygraphError when the query breaks a rule of the public endpoint."""
     if len(query) > limits.max_length:
@@ -77,6 +93,10 @@ def check_query(query: str, limits: Limits) -> None:
     if "SERVICE" in upper:
         raise Forbidden("SERVICE (federated query) is disabled: this endpoint does not contact "
                         "other servers", code="service_forbidden")
+    depth = nesting_depth(query)
+    if depth > MAX_NESTING:
+        raise BadQuery(f"the query nests brackets {depth} levels deep; this endpoint accepts at "
+                       f"most {MAX_NESTING}", code="query_too_complex")
     patterns = estimate_patterns(words)
     if patterns > limits.max_patterns:
         raise BadQuery(f"the query has about {patterns} triple patterns; this endpoint accepts "

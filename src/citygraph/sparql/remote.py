@@ -34,6 +34,7 @@ CG = "https://w3id.org/citygraph/def#"
 class RemoteSettings:
     query_url: str
     update_url: str
+    graph_store_url: str
     user: str
     password: str
     base_iri: str
@@ -79,6 +80,19 @@ class RemoteStore:
         body = self._post(self.settings.query_url, data, "text/turtle")
         return [ox.Triple(q.subject, q.predicate, q.object)
                 for q in ox.parse(body.content, format=ox.RdfFormat.TURTLE)]
+
+    def upload(self, graph: str, ntriples: str) -> None:
+        """Add triples to a graph with the Graph Store Protocol (POST, §5.5 of the spec)."""
+        url = self.settings.graph_store_url
+        try:
+            response = self.session.post(url, params={"graph-uri": graph, "graph": graph},
+                                         data=ntriples.encode(), timeout=self.settings.timeout + 5,
+                                         headers={"Content-Type": "application/n-triples"})
+        except requests.RequestException as exc:
+            raise StoreError(f"the graph store at {url} cannot be reached: {exc}") from None
+        if response.status_code >= 300:
+            raise StoreError(f"the graph store answered {response.status_code}: "
+                             f"{response.text[:300]}")
 
     def update(self, text: str) -> None:
         self._post(self.settings.update_url or self.settings.query_url, {"update": text}, "*/*")
@@ -198,5 +212,6 @@ def remote_store(config: Config) -> RemoteStore | None:
         raise ConfigError("the sparql backend needs sparql_query_url (CITYGRAPH_SPARQL_QUERY_URL)")
     return RemoteStore(RemoteSettings(
         query_url=config.sparql_query_url, update_url=config.sparql_update_url,
+        graph_store_url=config.sparql_graph_store_url,
         user=config.sparql_user, password=config.sparql_password,
         base_iri=config.base_iri, timeout=config.query_timeout))

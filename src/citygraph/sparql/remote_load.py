@@ -67,6 +67,9 @@ def _stage(remote: RemoteStore, sources: list[Source], base_iri: str, build_tag:
         count = 0
         for chunk in _chunks(source, base_iri):
             body = "\n".join(chunk)
-            remote.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{body}\n}} }}")
+            if remote.settings.graph_store_url:
+                remote.upload(staging, body + "\n")
+            else:
+                remote.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{body}\n}} }}")
             count += len(chunk)
         progress(f"staged {source.path.name} → {source.graph} ({count} triples)")

@@ -1,0 +1,179 @@
+"""SHACL validation of ontology + data against shapes/, with pyshacl over an rdflib memory graph.
+
+Runs at build and CLI time only, never inside a request: pyshacl patches rdflib globals, and
+over an Oxigraph-backed graph it is an order of magnitude slower (it calls ``len(graph)``).
+Files are parsed by Oxigraph (fast, precise syntax errors) and copied into rdflib terms.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from citygraph.loading import parse_file
+from citygraph.namespaces import PREFIXES, data_prefixes, shorten
+from citygraph.validation import sparql_constraints
+from citygraph.validation.terms import from_ox
+
+
+@dataclass
+class LoadedGraph:
+    """An rdflib memory graph plus which file each subject came from."""
+
+    graph: Graph = field(default_factory=Graph)
+    store: ox.Store = field(default_factory=ox.Store)  # the same triples, for Oxigraph queries
+    origins: dict[Node, set[Path]] = field(default_factory=lambda: defaultdict(set))
+    mentions: dict[Node, set[Path]] = field(default_factory=lambda: defaultdict(set))
+
+    def add_file(self, path: Path, base_iri: str, *, track: bool = True) -> None:
+        add = self.graph.add
+        quads = []
+        for quad in parse_file(path, base_iri):
+            s, o = from_ox(quad.subject), from_ox(quad.object)
+            add((s, URIRef(quad.predicate.value), o))
+            quads.append(ox.Quad(quad.subject, quad.predicate, quad.object))
+            if track:
+                self.origins[s].add(path)
+                self.mentions[o].add(path)
+        self.store.extend(quads)
+
+    def files_of(self, node: Node | None) -> set[Path]:
+        """The files stating something about a node, else the files mentioning it."""
+        if node is None:
+            return set()
+        return self.origins.get(node) or self.mentions.get(node) or set()
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    path: str
+    messages: tuple[str, ...]  # every language the shape gives (pyshacl drops the tags)
+    shape: str
+    severity: str
+    value: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    conforms: bool
+    violations: tuple[Violation, ...]
+    checked_files: tuple[str, ...]
+
+    def text(self) -> str:
+        if self.conforms:
+            return f"conforms: {len(self.checked_files)} files, no violations"
+        lines = [f"{len(self.violations)} violation(s):"]
+        for v in self.violations:
+            where = ", ".join(v.files) or "(no file)"
+            lines.append(f"\n{where}\n  focus:   {v.focus}")
+            if v.path:
+                lines.append(f"  path:    {v.path}")
+            if v.value:
+                lines.append(f"  value:   {v.value}")
+            lines.append(f"  shape:   {v.shape} ({v.severity})")
+            lines += [f"  message: {m}" for m in v.messages]
+        return "\n".join(lines)
+
+
+def _show(node: Node | None, prefixes: dict[str, str]) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        return shorten(str(node), prefixes)
+    if isinstance(node, Literal):
+        return node.n3()
+    return "[blank node]"
+
+
+def _violations(results: Graph, loaded: LoadedGraph, root: Path,
+                prefixes: dict[str, str]) -> list[Violation]:
+    found = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        messages = tuple(sorted(str(m) for m in results.objects(result, SH.resultMessage)))
+        files = tuple(sorted(_relative(p, root) for p in loaded.files_of(focus)))
+        found.append(Violation(
+            focus=_show(focus, prefixes),
+            path=_show(results.value(result, SH.resultPath), prefixes),
+            messages=messages or ("constraint violated",),
+            shape=_show(results.value(result, SH.sourceShape), prefixes),
+            severity=_show(results.value(result, SH.resultSeverity), {"sh": PREFIXES["sh"]}),
+            value=_show(results.value(result, SH.value), prefixes),
+            files=files))
+    return sorted(found, key=lambda v: (v.files, v.focus, v.path, v.messages))
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _sparql_violations(loaded: LoadedGraph, shapes: Graph, root: Path,
+                       prefixes: dict[str, str]) -> list[Violation]:
+    """Evaluate the node shapes' SPARQL constraints in Oxigraph and drop them from `shapes`."""
+    found = []
+    sparql_constraints.expand_sparql_targets(loaded.store, shapes)
+    focus_cache: dict[Node, set[Node]] = {}
+    for constraint in sparql_constraints.extract(shapes):
+        shapes.remove((constraint.shape, SH.sparql, constraint.node))
+        if constraint.shape not in focus_cache:
+            focus_cache[constraint.shape] = sparql_constraints.focus_nodes(
+                loaded.store, shapes, constraint.shape)
+        severity = shapes.value(constraint.shape, SH.severity) or SH.Violation
+        for hit in sparql_constraints.evaluate(loaded.store, shapes, constraint,
+                                               focus_cache[constraint.shape]):
+            found.append(Violation(
+                focus=_show(hit.focus, prefixes), path=_show(hit.path, prefixes),
+                messages=tuple(sorted(set(hit.messages))) or ("constraint violated",),
+                shape=_show(constraint.shape, prefixes),
+                severity=_show(severity, {"sh": PREFIXES["sh"]}),
+                value=_show(hit.value, prefixes),
+                files=tuple(sorted(_relative(p, root) for p in loaded.files_of(hit.focus)))))
+    return found
+
+
+def load_graphs(files: Iterable[Path], ontology: Iterable[Path], shapes: Iterable[Path],
+                base_iri: str) -> tuple[LoadedGraph, Graph]:
+    loaded = LoadedGraph()
+    for path in ontology:
+        loaded.add_file(path, base_iri, track=False)
+    for path in files:
+        loaded.add_file(path, base_iri)
+    shapes_graph = LoadedGraph()
+    for path in shapes:
+        shapes_graph.add_file(path, base_iri, track=False)
+    return loaded, shapes_graph.graph
+
+
+def validate(files: Iterable[Path], *, ontology: Iterable[Path], shapes: Iterable[Path],
+             base_iri: str, root: Path, fast_sparql: bool = True) -> ValidationReport:
+    """Validate the files (with the ontology mixed in, for its class hierarchy) against shapes.
+
+    Core constraints go to pyshacl over an rdflib memory graph; with ``fast_sparql`` the
+    node shapes' SPARQL constraints run in Oxigraph (see sparql_constraints).
+    """
+    import pyshacl  # imported late: it patches rdflib globals on import
+
+    files = list(files)
+    loaded, shapes_graph = load_graphs(files, ontology, shapes, base_iri)
+    prefixes = data_prefixes(base_iri)
+    extra = _sparql_violations(loaded, shapes_graph, root, prefixes) if fast_sparql else []
+    conforms, results, _ = pyshacl.validate(
+        loaded.graph, shacl_graph=shapes_graph, inference="none", advanced=True,
+        allow_warnings=False, abort_on_first=False)
+    violations = sorted([*_violations(results, loaded, root, prefixes), *extra],
+                        key=lambda v: (v.files, v.focus, v.path, v.messages))
+    names = tuple(_relative(p, root) for p in files)
+    return ValidationReport(conforms=bool(conforms) and not extra,
+                            violations=tuple(violations), checked_files=names)

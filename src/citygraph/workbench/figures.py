@@ -1,0 +1,183 @@
+"""Views built from a results table: a point map, a timeline and a relation graph.
+
+Only geometry is computed here (plain data classes); the templates draw inline SVG and HTML.
+No tiles, no scripts, no external requests. The map is equirectangular, fitted to the points;
+the graph places its nodes on a circle.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from citygraph.workbench.table import Cell, Table
+
+LAT_NAMES = ("lat", "latitude")
+LONG_NAMES = ("long", "lon", "lng", "longitude")
+_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?")
+MAP_W, MAP_H, MARGIN = 640, 360, 24
+GRAPH_SIZE, MAX_NODES = 480, 60
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+    href: str | None
+    css: str = "point"
+
+
+@dataclass(frozen=True)
+class MapFigure:
+    width: int
+    height: int
+    points: list[Point]
+    meridians: list[tuple[float, str]]  # (x, label)
+    parallels: list[tuple[float, str]]  # (y, label)
+
+
+@dataclass(frozen=True)
+class Event:
+    date: str
+    label: str
+    href: str | None
+
+
+@dataclass(frozen=True)
+class Node:
+    x: float
+    y: float
+    label: str
+    href: str | None
+
+
+@dataclass(frozen=True)
+class GraphFigure:
+    size: int
+    nodes: list[Node]
+    edges: list[tuple[float, float, float, float]]
+
+
+@dataclass(frozen=True)
+class GeoRow:
+    lat: float
+    lon: float
+    label: str
+    href: str | None
+    css: str = "point"
+
+
+def _column(table: Table, names: tuple[str, ...]) -> str | None:
+    return next((c for c in table.variables if c.lower() in names), None)
+
+
+def _label(row: dict[str, Cell], skip: set[str]) -> Cell:
+    """The first filled cell of the row that is not one of the skipped columns."""
+    return next((c for k, c in row.items() if k not in skip and c.text), Cell(""))
+
+
+def geo_rows(table: Table) -> list[GeoRow]:
+    """Rows with a parseable latitude and longitude column, in table order."""
+    lat, lon = _column(table, LAT_NAMES), _column(table, LONG_NAMES)
+    if lat is None or lon is None or lat not in table.columns or lon not in table.columns:
+        return []
+    out = []
+    for row in table.rows:
+        try:
+            y, x = float(row[lat].text), float(row[lon].text)
+        except ValueError:
+            continue
+        label = _label(row, {lat, lon, "wkt"})
+        out.append(GeoRow(y, x, label.text, label.href))
+    return out
+
+
+def _step(span: float) -> int:
+    return next((s for s in (1, 2, 5, 10, 15, 30, 60) if span / s <= 8), 90)
+
+
+def build_map(rows: list[GeoRow]) -> MapFigure | None:
+    """A point map with one point per row and a graticule; None without points."""
+    if not rows:
+        return None
+    west, east = min(r.lon for r in rows) - 3, max(r.lon for r in rows) + 3
+    south, north = min(r.lat for r in rows) - 3, max(r.lat for r in rows) + 3
+    cos = max(math.cos(math.radians((south + north) / 2)), 0.3)
+    scale = min((MAP_W - 2 * MARGIN) / ((east - west) * cos),
+                (MAP_H - 2 * MARGIN) / (north - south))
+
+    def x(lon: float) -> float:
+        return round(MAP_W / 2 + (lon - (west + east) / 2) * cos * scale, 1)
+
+    def y(lat: float) -> float:
+        return round(MAP_H / 2 - (lat - (south + north) / 2) * scale, 1)
+
+    step = _step(max(east - west, north - south))
+    lons = range(math.ceil(west / step) * step, math.floor(east / step) * step + 1, step)
+    lats = range(math.ceil(south / step) * step, math.floor(north / step) * step + 1, step)
+    points = [Point(x(r.lon), y(r.lat), r.label, r.href, r.css) for r in rows]
+    return MapFigure(MAP_W, MAP_H, points, [(x(v), f"{v}°") for v in lons],
+                     [(y(v), f"{v}°") for v in lats])
+
+
+def _is_date(cell: Cell) -> bool:
+    return bool(_DATE.fullmatch(cell.value)) and int(cell.value.lstrip("-")[:4]) >= 1000
+
+
+def date_column(table: Table) -> str | None:
+    """The first column whose filled values are all years or ISO dates (at least one)."""
+    for column in table.columns:
+        cells = [r[column] for r in table.rows if r[column].text]
+        if cells and all(c.kind == "literal" and _is_date(c) for c in cells):
+            return column
+    return None
+
+
+def timeline(table: Table) -> list[Event]:
+    """One event per row with a date, ordered by date (stable for equal dates)."""
+    column = date_column(table)
+    if column is None:
+        return []
+    events = []
+    for row in table.rows:
+        if not row[column].text:
+            continue
+        others = [c for k, c in row.items() if k != column and c.text]
+        label = ", ".join(c.text for c in others)
+        events.append(Event(row[column].text, label, others[0].href if others else None))
+    return sorted(events, key=lambda e: e.date)
+
+
+def iri_columns(table: Table) -> list[str]:
+    return [c for c in table.columns
+            if any(r[c].text for r in table.rows)
+            and all(r[c].kind in ("uri", "") for r in table.rows)]
+
+
+def relation_graph(table: Table) -> GraphFigure | None:
+    """Nodes from the first two IRI columns, one edge per distinct row pair; circular layout."""
+    columns = iri_columns(table)
+    if len(columns) < 2:
+        return None
+    a, b = columns[:2]
+    nodes: dict[str, Cell] = {}
+    pairs: list[tuple[str, str]] = []
+    for row in table.rows:
+        if row[a].value and row[b].value:
+            nodes.setdefault(row[a].value, row[a])
+            nodes.setdefault(row[b].value, row[b])
+            if (row[a].value, row[b].value) not in pairs:
+                pairs.append((row[a].value, row[b].value))
+    if not nodes or len(nodes) > MAX_NODES:
+        return None
+    radius, centre = GRAPH_SIZE / 2 - 70, GRAPH_SIZE / 2
+    where: dict[str, tuple[float, float]] = {}
+    for i, iri in enumerate(nodes):
+        angle = 2 * math.pi * i / len(nodes) - math.pi / 2
+        where[iri] = (round(centre + radius * math.cos(angle), 1),
+                      round(centre + radius * math.sin(angle), 1))
+    placed = [Node(*where[i], cell.text, cell.href) for i, cell in nodes.items()]
+    edges = [(*where[s], *where[o]) for s, o in pairs]
+    return GraphFigure(GRAPH_SIZE, placed, edges)

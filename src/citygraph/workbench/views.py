@@ -1,0 +1,162 @@
+"""The workbench blueprint: /queries (the example library), /query (the query page) and
+/glance ("Rostock at a glance").
+
+Queries run through the same path as /sparql (guard, fair use, cache, killable child process):
+``check_query`` and ``Runtime.answer`` with a QueryJob. The query page renders its results on
+the server, so it works without JavaScript; static/wb/enhance.js only adds YASGUI when it loaded.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+
+from citygraph.errors import CitygraphError, NotFound
+from citygraph.formats import Kind, MediaType, by_name
+from citygraph.linkeddata.i18n import choose_language
+from citygraph.linkeddata.views import respond
+from citygraph.namespaces import sparql_prologue
+from citygraph.negotiation import require
+from citygraph.sparql.engine import Answer, Dataset, QueryJob
+from citygraph.sparql.guard import check_query
+from citygraph.sparql.runtime import Runtime
+from citygraph.sparql.views import _answer_response, _client
+from citygraph.store import BuildInfo
+from citygraph.workbench import glance, library, page, table
+from citygraph.workbench.i18n import texts
+
+bp = Blueprint("workbench", __name__)
+READ = ["GET", "HEAD"]
+CSP = ("default-src 'self'; img-src 'self' data: https:; "
+       "script-src 'self' https://cdn.jsdelivr.net; "
+       "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+       "font-src 'self' data: https://cdn.jsdelivr.net; connect-src 'self'")
+DEFAULT_QUERY = "SELECT ?s ?p ?o\nWHERE { ?s ?p ?o }\nLIMIT 10\n"
+PAGE_KINDS = (Kind.HTML, Kind.RESULTS)
+
+
+def runtime() -> Runtime:
+    rt: Runtime = current_app.extensions["citygraph"]
+    return rt
+
+
+def _lang() -> str:
+    return choose_language(request.args.get("lang"), request.accept_languages)
+
+
+def execute(query: str, accept: tuple[str, ...]) -> tuple[Answer, BuildInfo]:
+    """Run a query as /sparql does: guard first, then the runtime (cache, fair use, limits)."""
+    rt = runtime()
+    check_query(query, rt.limits)
+    client, exempt = _client()
+    job = QueryJob(query=query, dataset=Dataset(), accept=accept, max_rows=rt.config.max_rows,
+                   base_iri=request.url_root + "sparql")
+    return rt.answer(job, client, exempt)
+
+
+def _example(name: str) -> library.Example:
+    example = library.find(name)
+    if example is None:
+        raise NotFound(f"there is no example query '{name}'; see {url_for('workbench.queries')}")
+    return example
+
+
+def _html(body: str, tag: str, status: int = 200) -> Response:
+    media = by_name("html")
+    assert media is not None
+    response = respond(body, media, tag, status=status, vary=("Accept", "Accept-Language"))
+    response.headers["Content-Security-Policy"] = CSP
+    return response
+
+
+@bp.route("/queries", methods=READ)
+@bp.route("/queries.json", methods=READ)
+def queries() -> Response:
+    lang = _lang()
+    listing = [{"name": e.name, "title": e.titles, "group": e.group,
+                "group_title": {k: library.group_title(e.group, k) for k in ("en", "de")},
+                "description": e.description, "query": e.query,
+                "url": url_for("workbench.canned", name=e.name, _external=True),
+                "page": url_for("workbench.query_page", example=e.name, lang=lang)}
+               for e in library.load()]
+    response = jsonify(listing)
+    response.vary.add("Accept-Language")
+    return response
+
+
+def _canned_media(name: str) -> tuple[str, MediaType]:
+    """The example name and the format: an extension wins, else ?format= or Accept."""
+    stem, dot, ext = name.rpartition(".")
+    if dot and (media := by_name(ext)) is not None and media.kind in PAGE_KINDS:
+        return stem, media
+    override = request.args.get("format") or request.args.get("_mediatype") or None
+    return name, require(request.accept_mimetypes, PAGE_KINDS, override)
+
+
+@bp.route("/queries/<name>", methods=READ)
+def canned(name: str) -> Response:
+    stem, media = _canned_media(name)
+    example = _example(stem)
+    if media.kind is Kind.HTML:
+        return _query_page(example.query, example, f"queries/{stem}")
+    answer, info = execute(example.query, (media.name,))
+    response = _answer_response(answer, info)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/query", methods=READ)
+def query_page() -> Response:
+    name = request.args.get("example")
+    example = _example(name) if name else None
+    query = request.args.get("query") or (example.query if example else "")
+    return _query_page(query, example, request.full_path)
+
+
+def _lang_url(lang: str) -> str:
+    """This page in the other language (other arguments kept)."""
+    other = "de" if lang == "en" else "en"
+    return page.page_url(request.path, request.args.to_dict(), lang=other)
+
+
+def _link(iri: str) -> str:
+    return table.data_link(iri, runtime().config.base_iri, request.script_root)
+
+
+def _results(query: str) -> tuple[page.ResultView | None, CitygraphError | None]:
+    if not query.strip():
+        return None, None
+    try:
+        answer, _ = execute(query, ("json", "turtle"))
+    except CitygraphError as exc:
+        return None, exc
+    args = request.args.to_dict()
+    return page.result_view(answer, args, runtime().prefixes, _link), None
+
+
+def _query_page(query: str, example: library.Example | None, tag: str) -> Response:
+    lang = _lang()
+    view, error = _results(query)
+    args = request.args.to_dict()
+    if example is not None and "query" not in args and "example" not in args:
+        args = {"example": example.name, **args}  # /queries/NAME: share the workbench URL
+    path = url_for("workbench.query_page")
+    html = render_template(
+        "wb_query.html", lang=lang, t=texts(lang), example=example, view=view, error=error,
+        query=query or f"{sparql_prologue()}\n{DEFAULT_QUERY}",
+        groups=library.grouped(), group_title=library.group_title, path=path, args=args,
+        sort_url=page.sort_url, share=page.page_url(path, args), lang_url=_lang_url(lang),
+        downloads=page.download_urls(request.script_root, query) if query else [])
+    response = _html(html, f"{tag}/{lang}", error.status if error else 200)
+    if error is not None:
+        response.headers.update(error.headers)
+    return response
+
+
+@bp.route("/glance", methods=READ)
+def glance_page() -> Response:
+    lang = _lang()
+    figures = glance.build(runtime().select)
+    html = render_template("wb_glance.html", lang=lang, t=texts(lang), g=figures,
+                           find=library.find, query_url=url_for("workbench.query_page"),
+                           lang_url=_lang_url(lang))
+    return _html(html, f"glance/{lang}")
