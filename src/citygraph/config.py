@@ -78,7 +78,7 @@ class Config:
                                    metadata=_help("Remote backend: SPARQL update endpoint URL."))
     sparql_graph_store_url: str = field(
         default="", metadata=_help("Remote backend: Graph Store Protocol URL for uploads "
-                                   "(faster than INSERT DATA; e.g. Virtuoso's /sparql-graph-crud)."))
+                                   "(e.g. Virtuoso's /sparql-graph-crud)."))
     sparql_user: str = field(default="", metadata=_help("Remote backend: user name."))
     sparql_password: str = field(default="", metadata=_help("Remote backend: password."))
 

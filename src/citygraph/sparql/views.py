@@ -33,7 +33,7 @@ def _override() -> str | None:
     return request.args.get("format") or request.args.get("_mediatype") or None
 
 
-def _client() -> tuple[str, bool]:
+def client_identity() -> tuple[str, bool]:
     addr = request.remote_addr or "unknown"
     try:
         loopback = ipaddress.ip_address(addr).is_loopback
@@ -67,9 +67,12 @@ def _accept_names() -> tuple[str, ...]:
     """The format to use for results and the one for graphs: the first format= value that
     means one of them, else the Accept header (SPARQLWrapper sends several format= values)."""
     overrides = _format_params()
+    chosen = [next((m for o in overrides if (m := resolve(o, kinds)) is not None), None)
+              for kinds in ((Kind.RESULTS,), RDF_KINDS)]
+    if overrides and not any(chosen):
+        require(request.accept_mimetypes, (Kind.RESULTS, *RDF_KINDS), overrides[0])
     names = []
-    for kinds in ((Kind.RESULTS,), RDF_KINDS):
-        media = next((m for o in overrides if (m := resolve(o, kinds)) is not None), None)
+    for kinds, media in zip(((Kind.RESULTS,), RDF_KINDS), chosen, strict=True):
         media = media or choose(request.accept_mimetypes, kinds)
         if media is not None:
             names.append(media.name)
@@ -78,7 +81,7 @@ def _accept_names() -> tuple[str, ...]:
     return tuple(names)
 
 
-def _answer_response(answer: Answer, info: BuildInfo) -> Response:
+def answer_response(answer: Answer, info: BuildInfo) -> Response:
     media = by_name(answer.media)
     assert media is not None
     limit = runtime().config.max_rows
@@ -92,12 +95,12 @@ def _answer_response(answer: Answer, info: BuildInfo) -> Response:
 def run(query: str, dataset: Dataset, max_rows: int) -> Response:
     rt = runtime()
     check_query(query, rt.limits)  # before negotiation: a bad query is a 4xx whatever Accept is
-    client, exempt = _client()
+    client, exempt = client_identity()
     # Relative IRIs in the query resolve against the endpoint URL (Protocol test update_base_uri).
     job = QueryJob(query=query, dataset=dataset, accept=_accept_names(), max_rows=max_rows,
                    base_iri=request.base_url)
     answer, info = rt.answer(job, client, exempt)
-    return _answer_response(answer, info)
+    return answer_response(answer, info)
 
 
 @bp.route("/sparql", methods=[*READ_METHODS, *WRITE_METHODS])
@@ -143,5 +146,5 @@ def graph_store() -> Response:
     dataset = Dataset(named_graphs=(iri,)) if iri else Dataset()
     answer, info = runtime().answer(
         QueryJob(query, dataset, (media.name,), max_rows=runtime().config.max_rows * 100),
-        *_client())
-    return _answer_response(answer, info)
+        *client_identity())
+    return answer_response(answer, info)

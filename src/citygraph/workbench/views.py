@@ -19,7 +19,7 @@ from citygraph.negotiation import require
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
 from citygraph.sparql.guard import check_query
 from citygraph.sparql.runtime import Runtime
-from citygraph.sparql.views import _answer_response, _client
+from citygraph.sparql.views import answer_response, client_identity
 from citygraph.store import BuildInfo
 from citygraph.workbench import glance, library, page, table
 from citygraph.workbench.i18n import texts
@@ -47,7 +47,7 @@ def execute(query: str, accept: tuple[str, ...]) -> tuple[Answer, BuildInfo]:
     """Run a query as /sparql does: guard first, then the runtime (cache, fair use, limits)."""
     rt = runtime()
     check_query(query, rt.limits)
-    client, exempt = _client()
+    client, exempt = client_identity()
     job = QueryJob(query=query, dataset=Dataset(), accept=accept, max_rows=rt.config.max_rows,
                    base_iri=request.url_root + "sparql")
     return rt.answer(job, client, exempt)
@@ -99,7 +99,7 @@ def canned(name: str) -> Response:
     if media.kind is Kind.HTML:
         return _query_page(example.query, example, f"queries/{stem}")
     answer, info = execute(example.query, (media.name,))
-    response = _answer_response(answer, info)
+    response = answer_response(answer, info)
     response.vary.add("Accept")
     return response
 
