@@ -36,6 +36,7 @@ PROJECT = HERE.parent
 sys.path.insert(0, str(PROJECT / "src"))  # citygraph.synth without installing the package
 
 from citygraph.synth import DEFAULT_BASE, cities_for_triples, city_iri, write_synthetic  # noqa: E402
+from citygraph.testing import write_ini  # noqa: E402
 
 GRAPH = f"{DEFAULT_BASE}graph/synthetic"
 JSON_RESULTS = "application/sparql-results+json"
@@ -333,39 +334,6 @@ def start_rdflib_endpoint(work: Path, data: Path) -> Server:
     return Server(Target("rdflib-endpoint", port, close=True), launch(cmd, log, env), log)
 
 
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {db}/virtuoso.db
-ErrorLogFile = {db}/virtuoso.log
-LockFile = {db}/virtuoso.lck
-TransactionFile = {db}/virtuoso.trx
-xa_persistent_file = {db}/virtuoso.pxa
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {db}/virtuoso-temp.db
-TransactionFile = {db}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-DirsAllowed = ., {data}
-CaseMode = 2
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
-MaxClientConnections = 40
-ThreadsPerQuery = 2
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {db}
-MaxClientConnections = 40
-ServerThreads = 40
-MaxKeepAlives = 40
-KeepAliveTimeout = 10
-EnabledGzipContent = 0
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 60
-"""
-
-
 def ensure_tool(binary: str, package: str, install: bool) -> str:
     """Path of a Debian tool; apt-get installs it when allowed, else Skip."""
     found = shutil.which(binary)
@@ -389,8 +357,7 @@ def start_virtuoso(work: Path, data: Path, install: bool) -> Server:
     db = work / "virtuoso"
     db.mkdir()
     sql, port = free_port(), free_port()
-    ini = db / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(db=db, sql=sql, http=port, data=data.parent))
+    ini = write_ini(db, sql, port, memory_gb=2.0, readable=(data.parent,))
     process = launch([binary, "+configfile", str(ini), "+foreground"], db / "stdout.log", cwd=db)
 
     def shutdown() -> None:

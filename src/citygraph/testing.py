@@ -37,7 +37,7 @@ Striping = 0
 ServerPort = 127.0.0.1:{sql_port}
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
-DirsAllowed = ., {d}, {vad}
+DirsAllowed = ., {d}, {vad}{extra}
 VADInstallDir = {vad}
 CheckpointInterval = 60
 
@@ -97,15 +97,24 @@ class Virtuoso:
             self.process.wait(timeout=10)
 
 
+def write_ini(directory: Path, sql_port: int, http_port: int, memory_gb: float = 2.0,
+              readable: tuple[Path, ...] = ()) -> Path:
+    """A virtuoso.ini for a throwaway server in `directory`; `readable` dirs for ld_dir."""
+    buffers = int(memory_gb * 85_000)
+    extra = "".join(f", {path}" for path in readable)
+    ini = directory / "virtuoso.ini"
+    ini.write_text(INI.format(d=directory, sql_port=sql_port, http_port=http_port,
+                              buffers=buffers, dirty=buffers * 3 // 4, vad=VAD_DIR,
+                              extra=extra))
+    return ini
+
+
 def start_virtuoso(directory: Path, *, memory_gb: float = 2.0,
                    allow_updates: bool = True) -> Virtuoso:
     """Start Virtuoso in the foreground on loopback ports; allow SPARQL Update on /sparql."""
     directory.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = _free_port(), _free_port()
-    buffers = int(memory_gb * 85_000)
-    ini = directory / "virtuoso.ini"
-    ini.write_text(INI.format(d=directory, sql_port=sql_port, http_port=http_port,
-                              buffers=buffers, dirty=buffers * 3 // 4, vad=VAD_DIR))
+    ini = write_ini(directory, sql_port, http_port, memory_gb)
     process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(ini)],
                                cwd=directory, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)

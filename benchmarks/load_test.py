@@ -1,0 +1,296 @@
+"""Bounded load test of `citygraph serve` on loopback, with runaway queries mixed in.
+
+Scenario 1 ("mix"): --clients concurrent clients for --seconds, each sending the competency
+questions (src/citygraph/queries/*.rq) with --heavy-share of cartesian products that hit the
+query timeout. Reports requests, errors by status, p50/p99 latency and the server's RSS (sum
+over the gunicorn master, its workers and their query processes, sampled every second from
+/proc) at start and end.
+
+Scenario 2 ("isolation"): --normal-clients clients with normal queries alone (the unloaded
+baseline), then the same next to --runaway-clients clients that send only runaway queries.
+Every runaway must be answered 503 within the timeout + 1 s; the normal clients' p99 must stay
+within 2x the baseline.
+
+The server is started here on a free port (query timeout --timeout, default 2 s) over a store
+built from the project into a temporary directory (or --store), and stopped at the end.
+
+    python benchmarks/load_test.py                       # 32 clients, 60 s; about 3 minutes
+    python benchmarks/load_test.py --clients 8 --seconds 10 --scenario2-seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = sorted((ROOT / "src" / "citygraph" / "queries").glob("*.rq"))
+HEAVY = [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i",
+    "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?c }",
+]
+ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+
+
+@dataclass
+class Sample:
+    kind: str  # normal | heavy
+    status: int  # 0: connection error
+    seconds: float
+
+
+@dataclass
+class Run:
+    samples: list[Sample] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, sample: Sample) -> None:
+        with self.lock:
+            self.samples.append(sample)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def tree(pid: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    result, todo = [pid], [pid]
+    while todo:
+        current = todo.pop()
+        for child, parent in parents.items():
+            if parent == current:
+                result.append(child)
+                todo.append(child)
+    return result
+
+
+def rss_bytes(pid: int) -> int:
+    total = 0
+    for member in tree(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+    return total
+
+
+class Server:
+    def __init__(self, store: Path, workers: int, timeout: float, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "CITYGRAPH_QUERY_TIMEOUT": str(timeout)}
+        self.log = open(log, "wb")  # noqa: SIM115 — closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "citygraph", "serve", "--store", str(store), "--port",
+             str(self.port), "--workers", str(workers)],
+            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            if self.process.poll() is not None:
+                raise SystemExit(f"citygraph serve exited with {self.process.returncode}")
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit("citygraph serve did not become healthy in 90 s")
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.log.close()
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.samples = pid, []  # type: ignore[var-annotated]
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            self.samples.append(rss_bytes(self.pid))
+            self.stopped.wait(1.0)
+
+
+def client(url: str, run: Run, until: float, heavy_share: float, seed: int,
+           only: str | None = None) -> None:
+    rng = random.Random(seed)
+    normal = [q.read_text(encoding="utf-8") for q in QUERIES]
+    with requests.Session() as session:
+        while time.monotonic() < until:
+            heavy = only == "heavy" or (only is None and rng.random() < heavy_share)
+            query = rng.choice(HEAVY if heavy else normal)
+            started = time.monotonic()
+            try:
+                response = session.post(url + "/sparql", data={"query": query},
+                                        headers={"Accept": ACCEPT}, timeout=60)
+                status = response.status_code
+            except requests.RequestException:
+                status = 0
+            run.add(Sample("heavy" if heavy else "normal", status, time.monotonic() - started))
+
+
+def drive(url: str, seconds: float, groups: list[tuple[int, str | None, float]]) -> Run:
+    """groups: (clients, only, heavy_share)"""
+    run = Run()
+    until = time.monotonic() + seconds
+    threads = []
+    seed = 0
+    for count, only, share in groups:
+        for _ in range(count):
+            seed += 1
+            threads.append(threading.Thread(target=client,
+                                            args=(url, run, until, share, seed, only)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return run
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def summary(run: Run, kind: str | None = None) -> dict[str, object]:
+    samples = [s for s in run.samples if kind is None or s.kind == kind]
+    seconds = [s.seconds for s in samples]
+    return {"requests": len(samples),
+            "statuses": dict(sorted(Counter(s.status for s in samples).items())),
+            "p50": pct(seconds, 50), "p99": pct(seconds, 99),
+            "max": max(seconds) if seconds else float("nan")}
+
+
+def fmt(stats: dict[str, object]) -> str:
+    return (f"{stats['requests']} requests, statuses {stats['statuses']}, "
+            f"p50 {stats['p50']:.3f} s, p99 {stats['p99']:.3f} s, max {stats['max']:.3f} s")
+
+
+def mb(value: float) -> str:
+    return f"{value / 2**20:.0f} MB"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--heavy-share", type=float, default=0.10)
+    parser.add_argument("--normal-clients", type=int, default=8)
+    parser.add_argument("--runaway-clients", type=int, default=4)
+    parser.add_argument("--scenario2-seconds", type=float, default=30)
+    parser.add_argument("--timeout", type=float, default=2.0, help="query timeout of the server")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--store", type=Path, default=None,
+                        help="existing store (default: build one from the project)")
+    parser.add_argument("--rss-noise", type=float, default=0.15,
+                        help="allowed RSS growth, as a share of the start value")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="citygraph-load-") as tmp:
+        store = args.store
+        if store is None:
+            store = Path(tmp) / "store"
+            subprocess.run([sys.executable, "-m", "citygraph", "build", "--store", str(store)],
+                           cwd=ROOT, check=True, capture_output=True)
+        failures: list[str] = []
+        print(f"command: {' '.join(sys.argv)}")
+        print(f"machine: {os.cpu_count()} CPUs; server: {args.workers} workers, "
+              f"query timeout {args.timeout:g} s")
+
+        server = Server(store, args.workers, args.timeout, Path(tmp) / "server.log")
+        try:
+            drive(server.url, 3, [(4, "normal", 0.0)])  # warm-up: query processes, caches
+            sampler = RssSampler(server.process.pid)
+            sampler.start()
+            time.sleep(1.5)
+            run = drive(server.url, args.seconds, [(args.clients, None, args.heavy_share)])
+            time.sleep(1.5)
+            sampler.stopped.set()
+            sampler.join()
+            rss = sampler.samples
+            start, end = statistics.mean(rss[:3]), statistics.mean(rss[-3:])
+            print(f"\n## Scenario 1: {args.clients} clients, {args.seconds:g} s, "
+                  f"{args.heavy_share:.0%} heavy")
+            print(f"all:    {fmt(summary(run))}")
+            print(f"normal: {fmt(summary(run, 'normal'))}")
+            print(f"heavy:  {fmt(summary(run, 'heavy'))}")
+            print(f"RSS (master + workers + query processes): start {mb(start)}, end {mb(end)}, "
+                  f"max {mb(max(rss))}, {len(rss)} samples")
+            bad = {k: v for k, v in summary(run)["statuses"].items()  # type: ignore[attr-defined]
+                   if k not in (200, 503)}
+            if bad:
+                failures.append(f"scenario 1: unexpected statuses {bad}")
+            heavy_ok = [s for s in run.samples if s.kind == "heavy" and s.status == 503]
+            if any(s.status == 503 for s in run.samples if s.kind == "normal"):
+                failures.append("scenario 1: a normal query got 503")
+            if end > start * (1 + args.rss_noise):
+                failures.append(f"scenario 1: RSS grew from {mb(start)} to {mb(end)}")
+            print(f"heavy answered 503: {len(heavy_ok)}")
+
+            print(f"\n## Scenario 2: {args.normal_clients} normal clients alone, then next to "
+                  f"{args.runaway_clients} runaway clients ({args.scenario2_seconds:g} s each)")
+            base = drive(server.url, args.scenario2_seconds, [(args.normal_clients, "normal", 0)])
+            mixed = drive(server.url, args.scenario2_seconds,
+                          [(args.normal_clients, "normal", 0),
+                           (args.runaway_clients, "heavy", 1)])
+            base_stats, normal_stats = summary(base), summary(mixed, "normal")
+            runaway = [s for s in mixed.samples if s.kind == "heavy"]
+            print(f"baseline normal: {fmt(base_stats)}")
+            print(f"loaded normal:   {fmt(normal_stats)}")
+            print(f"runaway:         {fmt(summary(mixed, 'heavy'))}")
+            late = [s for s in runaway if s.status != 503 or s.seconds > args.timeout + 1]
+            print(f"runaway answered 503 within {args.timeout + 1:g} s: "
+                  f"{len(runaway) - len(late)}/{len(runaway)}")
+            ratio = float(normal_stats["p99"]) / float(base_stats["p99"])  # type: ignore[arg-type]
+            print(f"normal p99 loaded / unloaded: {ratio:.2f}")
+            if late:
+                failures.append(f"scenario 2: {len(late)} runaway queries not a 503 within "
+                                f"{args.timeout + 1:g} s (worst "
+                                f"{max(s.seconds for s in late):.2f} s, "
+                                f"statuses {Counter(s.status for s in late)})")
+            if ratio > 2:
+                failures.append(f"scenario 2: normal p99 is {ratio:.2f}x the unloaded p99")
+            if any(s.status != 200 for s in mixed.samples if s.kind == "normal"):
+                failures.append("scenario 2: a normal query failed")
+        finally:
+            server.stop()
+        print("\nresult: " + ("PASS" if not failures else "FAIL\n  " + "\n  ".join(failures)))
+        return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
