@@ -6,8 +6,9 @@ Run on demand (not part of the test suite):
 
 For each size it writes a synthetic graph in citygraph's model (`citygraph synth`), then
 measures in fresh processes, in the same run:
-- load: a bare pyoxigraph ``Store.bulk_load`` into a new on-disk store, and `citygraph build`
-  (without validation) of a project holding only that file — triples/s and peak RSS;
+- load: a bare pyoxigraph ``Store.bulk_load`` into a new on-disk store, and
+  `citygraph build --skip-validation --no-dumps` of a project holding only that file (with
+  ontology and shapes) — triples/s and peak RSS;
 - validation: plain pyshacl over an rdflib memory graph (every shape, SPARQL ones included)
   and `citygraph validate`'s path (SPARQL constraints in Oxigraph), with a check that both
   reports are identical. Results go to benchmarks/results/scale-<date>.md.
@@ -73,8 +74,8 @@ def citygraph_build(data: Path, work: Path) -> dict[str, object]:
            "PATH": "/usr/bin:/bin"}
     code = ("import json, resource, sys, time, subprocess\n"
             "t = time.perf_counter()\n"
-            "subprocess.run([sys.executable, '-m', 'citygraph', 'build', '--skip-validation'],"
-            " check=True, capture_output=True)\n"
+            "subprocess.run([sys.executable, '-m', 'citygraph', 'build', '--skip-validation',"
+            " '--no-dumps'], check=True, capture_output=True)\n"
             "print(json.dumps({'seconds': time.perf_counter() - t, 'rss_mb': "
             "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))")
     out = subprocess.run([PY, "-c", code], capture_output=True, text=True, env=env,

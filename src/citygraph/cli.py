@@ -96,8 +96,10 @@ def validate_command(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @main.command()
 @store_option
 @click.option("--skip-validation", is_flag=True, help="Load without SHACL validation.")
+@click.option("--dumps/--no-dumps", default=True,
+              help="Write the dumps now (default) or when /dumps/ is first asked for.")
 @click.pass_context
-def build(ctx: click.Context, store: Path | None, skip_validation: bool) -> None:
+def build(ctx: click.Context, store: Path | None, skip_validation: bool, dumps: bool) -> None:
     """Validate, then build the store in a new directory and swap it in atomically."""
     config = get_config(ctx, store=store)
     sources = discover(config)
@@ -115,7 +117,8 @@ def build(ctx: click.Context, store: Path | None, skip_validation: bool) -> None
     info = build_store(config, sources)
     click.echo(f"built {info.build_id}: {info.triples} triples in {len(info.graphs)} graphs "
                f"→ {config.store}")
-    publish_dumps(config, info)
+    if dumps:
+        publish_dumps(config, info)
 
 
 @main.command()
@@ -249,7 +252,7 @@ def serve(ctx: click.Context, store: Path | None, host: str | None, port: int | 
     config = get_config(ctx, store=store, host=host, port=port, workers=workers)
     if config.backend == "oxigraph" and not StoreDir(config.store).exists():
         click.echo(f"no store at {config.store} yet: building it first", err=True)
-        ctx.invoke(build, store=config.store, skip_validation=False)
+        ctx.invoke(build, store=config.store, skip_validation=False, dumps=True)
     run_server(config)
 
 

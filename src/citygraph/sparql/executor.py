@@ -12,6 +12,7 @@ import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -53,9 +54,23 @@ def isolate_network() -> bool:
         return False
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent dies (prctl(2) PR_SET_PDEATHSIG):
+    a web worker killed with SIGKILL must not leave a runaway query burning CPU."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def _child(conn: Connection, settings: ExecutorSettings) -> None:
     """Child loop: reopen the store when ``current`` moves, evaluate, reply."""
     from citygraph.store import StoreDir, open_read_only
+
+    die_with_parent()
 
     store_dir = StoreDir(settings.store_root)
     remote = RemoteStore(settings.remote) if settings.remote else None
@@ -82,6 +97,10 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
         except CitygraphError as exc:
             conn.send(("error", (type(exc).__name__, exc.message, exc.status, exc.code)))
         except Exception as exc:  # reported as a 500 without details
+            conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+        except BaseException as exc:  # a Rust panic in Oxigraph (pyo3 PanicException)
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
             conn.send(("crash", f"{type(exc).__name__}: {exc}"))
 
 
