@@ -211,9 +211,6 @@ def test_sigkill_of_the_whole_server_during_a_request(built: tuple[Path, str]) -
         kill(leftovers + [p for p in descendants(restarted.process.pid) if alive(p)])
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a query process whose gunicorn worker was killed "
-                   "keeps evaluating its query (no parent-death signal; it only notices EOF "
-                   "on its pipe between jobs), so a runaway query outlives the server")
 def test_no_query_process_outlives_a_killed_server(built: tuple[Path, str]) -> None:
     server = start_server(built[0])
     def runaway() -> None:

@@ -59,7 +59,9 @@ PR_SET_PDEATHSIG = 1
 
 def die_with_parent() -> None:
     """Ask the kernel to kill this process when its parent dies (prctl(2) PR_SET_PDEATHSIG):
-    a web worker killed with SIGKILL must not leave a runaway query burning CPU."""
+    a web worker killed with SIGKILL must not leave a runaway query burning CPU. The signal
+    follows the thread that started the child; gunicorn's sync workers start it from their
+    only thread."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
