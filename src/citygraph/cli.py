@@ -22,7 +22,6 @@ from citygraph.sparql.engine import QueryJob, evaluate, solutions
 from citygraph.sparql.remote import RemoteStore, remote_store
 from citygraph.sparql.remote_load import upload
 from citygraph.store import BuildInfo, StoreDir, open_current
-from citygraph.validation import validate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,6 +71,8 @@ def main(ctx: click.Context, config_file: Path | None) -> None:
 
 
 def run_validation(config: Config, files: list[Path]) -> bool:
+    from citygraph.validation import validate  # rdflib and pyshacl: only when validating
+
     report = validate(files, ontology=sorted(config.ontology_dir.glob("*.ttl")),
                       shapes=sorted(config.shapes_dir.glob("*.ttl")),
                       base_iri=config.base_iri, root=Path.cwd())

@@ -92,10 +92,14 @@ def check_readable(sources: Iterable[Source]) -> None:
         source.format  # noqa: B018 — raises DataError for an unknown extension
 
 
+BULK_BYTES = 8 << 20  # bulk_load writes new files on every call: worth it for large files only
+
+
 def _bulk_load(store: ox.Store, source: Source, base_iri: str) -> None:
+    load = store.bulk_load if source.path.stat().st_size >= BULK_BYTES else store.load
     try:
-        store.bulk_load(path=str(source.path), format=source.format, base_iri=base_iri,
-                        to_graph=ox.NamedNode(source.graph))
+        load(path=str(source.path), format=source.format, base_iri=base_iri,
+             to_graph=ox.NamedNode(source.graph))
     except SyntaxError as exc:
         raise DataError(syntax_message(source.path, exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
