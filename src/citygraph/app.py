@@ -124,8 +124,11 @@ def _http_error(exc: HTTPException) -> Response:
 
 def _internal_error(exc: Exception) -> Response:
     if isinstance(exc, InternalQueryError):
+        # The engine itself failed on this query (e.g. Oxigraph 0.5.13 panics in some
+        # ORDER BY over mixed values); the query process survives, the client gets a 500.
         log.error("query engine failure: %s", exc)
-    else:
-        log.exception("unhandled error")
+        return error_response(500, "query_engine_failure",
+                              "the query engine failed on this query; the problem was logged")
+    log.exception("unhandled error")
     return error_response(500, "internal_error",
                           "the server could not answer this request; the problem was logged")
