@@ -2,7 +2,7 @@
 ``citygraph query`` command against the store built from the project's data, and its answer is
 compared with the expected answer in tests/competency/expected/{name}.json.
 
-The expected answers are written from the sourced fact sheet and the official seed pages, not
+The expected answers are written from the cited sources and the official overview pages, not
 copied from query output: a failure means the data (or the query) disagrees with the facts.
 
 Expected file format::

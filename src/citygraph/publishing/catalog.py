@@ -34,7 +34,7 @@ GEOCODING_LEVEL = v.GEOCODING + "Level/municipality"
 GEONAMES_ROSTOCK = "http://sws.geonames.org/2844588/"
 SHA256 = v.HASH_ALGORITHMS + "/sha/256"
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
-# The two official seed pages the facts start from (docs/model.md, "Sources").
+# The two official overview pages the facts start from (docs/model.md, "Sources").
 SEED_PAGES = (
     "https://rathaus.rostock.de/de/rathaus/international/internationale_verbindungen/249703",
     "https://rathaus.rostock.de/en/international_relations/international_associations/310903",
