@@ -22,7 +22,10 @@ class Server(BaseApplication):  # type: ignore[misc]
         settings = {
             "bind": f"{self.citygraph_config.host}:{self.citygraph_config.port}",
             "workers": self.citygraph_config.workers,
-            "worker_class": "sync",
+            # Threads only wait on query processes (evaluation happens there, outside the
+            # GIL of the web process), so a few runaway queries cannot occupy every worker.
+            "worker_class": "gthread",
+            "threads": self.citygraph_config.threads,
             "timeout": int(self.citygraph_config.query_timeout) + 30,
             "graceful_timeout": 10,
             # Long GET queries: up to 8 KB of request line; longer ones go by POST.

@@ -32,6 +32,7 @@ class QueryJob:
     accept: tuple[str, ...] = ("json", "turtle")
     max_rows: int = 10_000
     base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint URL)
+    build_path: str | None = None  # the build to query: the one the answer's ETag will name
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,8 @@ PR_SET_PDEATHSIG = 1
 def die_with_parent() -> None:
     """Ask the kernel to kill this process when its parent dies (prctl(2) PR_SET_PDEATHSIG):
     a web worker killed with SIGKILL must not leave a runaway query burning CPU. The signal
-    follows the thread that started the child; gunicorn's sync workers start it from their
-    only thread."""
+    follows the thread that started the child: gunicorn's request threads live as long as
+    their worker, and a child orphaned by an ending thread is simply replaced."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
@@ -89,12 +89,12 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
             if remote is not None:
                 conn.send(("ok", remote.evaluate(job, settings.prefixes)))
                 continue
-            now = store_dir.current_target()
-            if store is None or now != target:
-                store, target = None, now
-                path = store_dir.current_build().path
-                assert path is not None
-                store = open_read_only(path)
+            # The build named by the job, so an answer never mixes a build swapped in
+            # meanwhile with the ETag of the one the web process saw.
+            wanted = job.build_path or str(store_dir.current_build().path)
+            if store is None or wanted != target:
+                store, target = None, wanted
+                store = open_read_only(Path(wanted))
             conn.send(("ok", evaluate(store, job, settings.prefixes)))
         except CitygraphError as exc:
             conn.send(("error", (type(exc).__name__, exc.message, exc.status, exc.code)))

@@ -61,9 +61,15 @@ class FairUse:
     spent: dict[str, deque[tuple[float, float]]] = field(
         default_factory=lambda: defaultdict(deque))
 
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
     def check(self, client: str) -> None:
         if self.budget <= 0:
             return
+        with self.lock:
+            self._check(client)
+
+    def _check(self, client: str) -> None:
         now = time.monotonic()
         entries = self.spent[client]
         while entries and entries[0][0] < now - self.window:
@@ -78,7 +84,8 @@ class FairUse:
 
     def charge(self, client: str, seconds: float) -> None:
         if self.budget > 0:
-            self.spent[client].append((time.monotonic(), seconds))
+            with self.lock:
+                self.spent[client].append((time.monotonic(), seconds))
 
 
 class Runtime:
@@ -94,7 +101,7 @@ class Runtime:
         self.remote = remote_store(config)
         self.executor = Executor(ExecutorSettings(
             config.store, self.prefixes, config.query_timeout,
-            self.remote.settings if self.remote else None))
+            self.remote.settings if self.remote else None), size=max(config.threads, 1))
         self._remote_info: tuple[float, BuildInfo] | None = None
 
     def build(self) -> BuildInfo:
@@ -120,6 +127,8 @@ class Runtime:
         info = self.build()
         if self.remote is not None:
             job = replace(job, dataset=RemoteStore.effective(job.dataset, info))
+        else:
+            job = replace(job, build_path=str(info.path))
         key = (info.build_id, job)
         cached = self.cache.get(key)
         if cached is not None:
