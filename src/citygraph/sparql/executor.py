@@ -8,6 +8,7 @@ store read-only and answers jobs over a pipe; when a job overruns its time the c
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -62,10 +63,8 @@ def die_with_parent() -> None:
     a web worker killed with SIGKILL must not leave a runaway query burning CPU. The signal
     follows the thread that started the child: gunicorn's request threads live as long as
     their worker, and a child orphaned by an ending thread is simply replaced."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
 
 
 def _child(conn: Connection, settings: ExecutorSettings) -> None:
