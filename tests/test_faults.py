@@ -460,7 +460,8 @@ def test_disk_full_during_build(project: Path, built: tuple[Path, str]) -> None:
     if os.geteuid() != 0:
         pytest.skip("mounting a small tmpfs needs root")
     mount = Path(tempfile.mkdtemp(prefix="citygraph-full-"))
-    size_kb = 5000
+    used = sum(f.stat().st_size for f in (built[0] / "builds").rglob("*") if f.is_file())
+    size_kb = used // 1024 + 3000  # room for the copied store, then filled up below
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs",
                               str(mount)], capture_output=True, text=True)
     if mounted.returncode != 0:
