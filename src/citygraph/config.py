@@ -52,7 +52,7 @@ class Config:
     host: str = field(default="127.0.0.1", metadata=_help("Interface the server listens on."))
     port: int = field(default=8000, metadata=_help("TCP port the server listens on."))
     workers: int = field(default=2, metadata=_help("Number of server worker processes."))
-    threads: int = field(default=4, metadata=_help(
+    threads: int = field(default=8, metadata=_help(
         "Request threads per worker; each waits on its own query process, so a runaway "
         "query does not block the worker."))
     query_timeout: float = field(default=30.0,

@@ -25,7 +25,12 @@ from citygraph.errors import CitygraphError, QueryTimeout, StoreError
 from citygraph.sparql.engine import Answer, QueryJob, evaluate
 from citygraph.sparql.remote import RemoteSettings, RemoteStore
 
-_CONTEXT = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+_CONTEXT = multiprocessing.get_context("spawn")
+# A query still running after DEMOTE_AFTER seconds is reniced to the lowest CPU priority: on a
+# machine with few cores, runaway queries (until they are killed at the time limit) must not
+# take the CPU from the short queries of other clients.
+DEMOTE_AFTER = 0.25
+LOW_PRIORITY = 19  # no fork of a process that may hold threads
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,14 @@ class _Worker:
         self.process.start()
         child.close()
 
+    def set_priority(self, niceness: int) -> bool:
+        """Renice the query process; False when that is not allowed (raising needs root)."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid or 0, niceness)
+        except OSError:
+            return False
+        return True
+
     def kill(self) -> None:
         if self.process.is_alive():
             self.process.kill()
@@ -143,7 +156,10 @@ class Executor:
             started = time.monotonic()
             try:
                 worker.conn.send(job)
-                if not worker.conn.poll(limit):
+                demoted = not worker.conn.poll(min(DEMOTE_AFTER, limit))
+                if demoted:
+                    worker.set_priority(LOW_PRIORITY)
+                if demoted and not worker.conn.poll(max(limit - DEMOTE_AFTER, 0)):
                     worker.kill()
                     raise QueryTimeout(
                         f"the query was stopped after {limit:g} s, the time limit of this "
@@ -154,7 +170,10 @@ class Executor:
                 worker.kill()
                 raise StoreError("the query process stopped unexpectedly; try again") from None
             elapsed = time.monotonic() - started
-            self._give_back(worker)
+            if not demoted or worker.set_priority(0):
+                self._give_back(worker)
+            else:
+                worker.kill()  # cannot be raised again without privileges: retire it
         return self._unpack(status, payload), elapsed
 
     @staticmethod
