@@ -62,14 +62,16 @@ def _by() -> Any:
 
 def click_and_load(driver: Any, element: Any) -> None:
     """Click a link or button and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = driver.find_element(_by().TAG_NAME, "html")
+    # Mark the current document; the next one has no mark. (Waiting for the old <html> to go
+    # stale races with Chrome's inspector while the page is being replaced.)
+    driver.execute_script("window.citygraphOldPage = true;")
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
-    WebDriverWait(driver, 30).until(
-        lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return window.citygraphOldPage === undefined "
+                                   "&& document.readyState === 'complete'"))
 
 
 def table_rows(driver: Any) -> list[list[str]]:
