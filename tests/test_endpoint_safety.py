@@ -402,6 +402,25 @@ def test_too_many_triple_patterns_is_400(client: FlaskClient) -> None:
     assert "120" in str(doc["message"])
 
 
+def test_function_arguments_and_numbers_are_no_triple_patterns(client: FlaskClient) -> None:
+    # 200 arguments and 200 decimals: one triple pattern, not hundreds of separators.
+    args = ", ".join(f"STR({i}.5)" for i in range(200))
+    query = f"SELECT ?x WHERE {{ BIND(CONCAT({args}) AS ?x) }}"
+    response = client.get("/sparql", query_string={"query": query},
+                          headers={"Accept": JSON_RESULTS})
+    assert response.status_code == 200, response.data[:300]
+    value = response.get_json()["results"]["bindings"][0]["x"]["value"]
+    assert value.startswith("0.51.52.5")
+
+
+def test_patterns_inside_filter_exists_still_count(client: FlaskClient) -> None:
+    patterns = " . ".join(f"?s <urn:p:{i}> ?o{i}" for i in range(130))
+    query = f"SELECT * WHERE {{ ?s ?p ?o FILTER(EXISTS {{ {patterns} }}) }}"
+    response = client.get("/sparql", query_string={"query": query},
+                          headers={"Accept": "application/json"})
+    json_error(response, 400, "query_too_complex")
+
+
 def test_a_query_within_the_pattern_limit_runs(client: FlaskClient) -> None:
     patterns = " ".join(f"OPTIONAL {{ ?s <urn:p:{i}> ?o{i} }}" for i in range(20))
     query = f"SELECT * WHERE {{ BIND(1 AS ?s) {patterns} }}"

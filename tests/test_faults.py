@@ -169,6 +169,34 @@ def current_target(store: Path) -> str:
     return os.readlink(store / "current")
 
 
+def query_processes(server: LiveServer) -> list[int]:
+    """The workers' query processes (multiprocessing spawn children), not its helpers."""
+    found = []
+    for worker in gunicorn_workers(server):
+        for pid in children_of(worker):
+            with contextlib.suppress(OSError):
+                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes() and alive(pid):
+                    found.append(pid)
+    return found
+
+
+def test_query_pool_is_full_from_the_start_and_stays_full(built: tuple[Path, str]) -> None:
+    """Each worker starts all its query processes at once (memory is taken at start, not as
+    traffic grows), and a process killed at the time limit is replaced before it is needed."""
+    server = start_server(built[0], CITYGRAPH_THREADS="3")
+    try:
+        assert wait_for(lambda: len(query_processes(server)) == 6, 30), query_processes(server)
+        before = set(query_processes(server))
+        assert select(server, RUNAWAY).status_code == 503
+        assert wait_for(lambda: len(query_processes(server)) == 6
+                        and set(query_processes(server)) != before, 10), query_processes(server)
+        assert values(select(server, MARKER_QUERY)) == ["v1"]
+        assert len(query_processes(server)) == 6
+    finally:
+        stop_server(server)
+        kill([p for p in descendants(server.process.pid) if alive(p)])
+
+
 # ------------------------------------------------------------------------------------------
 # SIGKILL
 # ------------------------------------------------------------------------------------------

@@ -75,3 +75,34 @@ def test_slow_queries_are_logged_with_duration_and_hash(
     line = next(r.getMessage() for r in caplog.records if r.name == "citygraph.query")
     assert line.startswith("slow query") and "hash=" in line
     assert COUNT not in line  # the log names the query by hash, never by its text
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_budget(
+        make_client: Any) -> None:
+    # The proxy connects over loopback; with proxy_hops=1 the client is X-Forwarded-For.
+    client = make_client(proxy_hops=1, fair_use_seconds=0.000001, cache_entries=0)
+    one = {"X-Forwarded-For": "203.0.113.5", "Accept": "application/json"}
+    assert client.get("/sparql", query_string={"query": COUNT}, headers=one).status_code == 200
+    assert client.get("/sparql", query_string={"query": COUNT + " "},
+                      headers=one).status_code == 429
+    other = {"X-Forwarded-For": "203.0.113.6"}
+    assert client.get("/sparql", query_string={"query": COUNT},
+                      headers=other).status_code == 200
+
+
+def test_forwarded_headers_are_ignored_without_trusted_proxies(make_client: Any) -> None:
+    client = make_client(fair_use_seconds=0.000001, cache_entries=0)
+    forged = {"X-Forwarded-For": "203.0.113.5", "X-Forwarded-Host": "evil.example"}
+    for _ in range(3):  # still the loopback peer: exempt, and links keep the real host
+        response = client.get("/sparql", headers={**forged, "Accept": "text/turtle"})
+        assert response.status_code == 200
+        assert b"evil.example" not in response.data
+
+
+def test_trusted_proxy_sets_the_public_scheme_and_host(make_client: Any) -> None:
+    client = make_client(proxy_hops=1)
+    response = client.get("/sparql", headers={
+        "Accept": "text/turtle", "X-Forwarded-For": "203.0.113.5",
+        "X-Forwarded-Proto": "https", "X-Forwarded-Host": "data.example.org"})
+    assert response.status_code == 200
+    assert b"<https://data.example.org/sparql>" in response.data

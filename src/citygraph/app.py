@@ -8,6 +8,7 @@ import time
 
 from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from citygraph.config import Config, load_config
 from citygraph.errors import CitygraphError
@@ -50,6 +51,12 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_error_handler(Exception, _internal_error)
     app.before_request(_start_timer)
     app.after_request(_finish)
+    if config.proxy_hops > 0:
+        # Behind N trusted proxies the client is the Nth address from the right of
+        # X-Forwarded-For: fair use and loopback exemption must see it, not the proxy.
+        hops = config.proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

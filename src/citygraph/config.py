@@ -71,6 +71,9 @@ class Config:
                                    metadata=_help("Length of the fair-use window, in seconds."))
     fair_use_loopback: bool = field(
         default=False, metadata=_help("Apply fair use to loopback clients too."))
+    proxy_hops: int = field(default=0, metadata=_help(
+        "Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host headers "
+        "are trusted (0: none; clients could forge them)."))
     slow_query_seconds: float = field(
         default=1.0, metadata=_help("Queries slower than this are logged."))
     backend: str = field(default="oxigraph",

@@ -16,13 +16,14 @@ import os
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from citygraph.errors import CitygraphError, QueryTimeout, StoreError
 from citygraph.sparql.engine import Answer, QueryJob, evaluate
+from citygraph.sparql.ordering import total_order
 from citygraph.sparql.remote import RemoteSettings, RemoteStore
 
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -31,6 +32,10 @@ _CONTEXT = multiprocessing.get_context("spawn")
 # take the CPU from the short queries of other clients.
 DEMOTE_AFTER = 0.25
 LOW_PRIORITY = 19  # no fork of a process that may hold threads
+log = logging.getLogger("citygraph.query")
+# A child starts an interpreter and opens the store; under load that can take seconds, and it
+# must not count against the time limit of the query it is started for.
+STARTUP_LIMIT = 60.0
 
 
 @dataclass(frozen=True)
@@ -81,9 +86,14 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
     store_dir = StoreDir(settings.store_root)
     remote = RemoteStore(settings.remote) if settings.remote else None
     if remote is None and not isolate_network():
-        logging.getLogger("citygraph.query").warning(
+        log.warning(
             "query process not isolated from the network (unshare unavailable)")
     target, store = "", None
+    if remote is None:  # open the store before saying ready: the time limit is the query's
+        with contextlib.suppress(CitygraphError, OSError):
+            target = str(store_dir.current_build().path)
+            store = open_read_only(Path(target))
+    conn.send(("ready", None))
     while True:
         try:
             job: QueryJob = conn.recv()
@@ -118,6 +128,13 @@ class _Worker:
             target=_child, args=(child, settings), daemon=True, name="citygraph-query")
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_ready(self, seconds: float) -> bool:
+        """Wait until the child has started and opened the store (its first message)."""
+        if not self.ready and self.conn.poll(seconds):
+            self.ready = self.conn.recv()[0] == "ready"
+        return self.ready
 
     def set_priority(self, niceness: int) -> bool:
         """Renice the query process; False when that is not allowed (raising needs root)."""
@@ -138,6 +155,14 @@ class InternalQueryError(Exception):
     """A query crashed the engine in an unexpected way; details go to the log only."""
 
 
+class _ProcessDied(Exception):
+    """The query process ended without an answer (killed, or aborted by the engine)."""
+
+    def __init__(self, elapsed: float) -> None:
+        super().__init__(f"the query process died after {elapsed:.2f} s")
+        self.elapsed = elapsed
+
+
 class Executor:
     """A pool of killable query processes (one per concurrent request thread)."""
 
@@ -146,13 +171,44 @@ class Executor:
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
+        self._size = size
         self._pid = os.getpid()
 
     def run(self, job: QueryJob, timeout: float | None = None) -> tuple[Answer, float]:
         """Evaluate in a child; (answer, seconds). QueryTimeout after timeout seconds."""
         limit = self.settings.timeout if timeout is None else timeout
+        try:
+            return self._run_once(job, limit)
+        except _ProcessDied as died:
+            # Oxigraph 0.5.13 aborts the process when ORDER BY meets values it cannot order
+            # consistently (see ordering.py): retry once with a total order, in the time left.
+            retry = total_order(job.query)
+            if retry is None:
+                raise StoreError("the query process stopped unexpectedly; try again") from None
+            log.warning("query process died; retrying with a total ORDER BY")
+            return self._retry(replace(job, query=retry), limit - died.elapsed, died.elapsed)
+
+    def _retry(self, job: QueryJob, limit: float, spent: float) -> tuple[Answer, float]:
+        try:
+            answer, elapsed = self._run_once(job, max(limit, 0.1))
+        except _ProcessDied as exc:
+            raise InternalQueryError(f"the engine failed on the query twice: {exc}") from None
+        except CitygraphError as exc:
+            if exc.status != 400:  # a timeout stays a timeout
+                raise
+            # the original query was valid: a rejected rewrite is our failure, not the client's
+            raise InternalQueryError(f"the ORDER BY rewrite was refused: {exc}") from None
+        return answer, spent + elapsed
+
+    def _run_once(self, job: QueryJob, limit: float) -> tuple[Answer, float]:
         with self._slots:
             worker = self._take()
+            try:
+                if not worker.wait_ready(STARTUP_LIMIT):
+                    raise EOFError
+            except (EOFError, OSError):
+                self._retire(worker)
+                raise StoreError("no query process could be started; try again") from None
             started = time.monotonic()
             try:
                 worker.conn.send(job)
@@ -160,20 +216,20 @@ class Executor:
                 if demoted:
                     worker.set_priority(LOW_PRIORITY)
                 if demoted and not worker.conn.poll(max(limit - DEMOTE_AFTER, 0)):
-                    worker.kill()
+                    self._retire(worker)
                     raise QueryTimeout(
                         f"the query was stopped after {limit:g} s, the time limit of this "
                         "endpoint; narrow it down (LIMIT, more specific patterns)",
                         headers={"Retry-After": "10"})
                 status, payload = worker.conn.recv()
             except (EOFError, OSError, BrokenPipeError):
-                worker.kill()
-                raise StoreError("the query process stopped unexpectedly; try again") from None
+                self._retire(worker)
+                raise _ProcessDied(time.monotonic() - started) from None
             elapsed = time.monotonic() - started
             if not demoted or worker.set_priority(0):
                 self._give_back(worker)
             else:
-                worker.kill()  # cannot be raised again without privileges: retire it
+                self._retire(worker)  # cannot be raised again without privileges
         return self._unpack(status, payload), elapsed
 
     @staticmethod
@@ -200,9 +256,18 @@ class Executor:
         with self._lock:
             self._idle.append(worker)
 
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker and start its successor now, so the next request finds it ready."""
+        worker.kill()
+        self._give_back(_Worker(self.settings))
+
     def warm_up(self) -> None:
-        """Start one child ahead of the first request."""
-        self._give_back(self._take())
+        """Start the whole pool ahead of the first request: no request waits for a child to
+        start, and the memory the server needs is taken at start, not as traffic grows."""
+        with self._lock:
+            missing = self._size - len(self._idle)
+        for _ in range(missing):
+            self._give_back(_Worker(self.settings))
 
     def close(self) -> None:
         with self._lock:

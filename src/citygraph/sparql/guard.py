@@ -17,16 +17,17 @@ from citygraph.errors import BadQuery, Forbidden, PayloadTooLarge
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # One left-to-right lexer (§19.8 terminals): strings, IRIREFs and comments are skipped whole,
 # prefixed names are read with their escapes (PN_LOCAL_ESC, so "ex:a\#" is no comment).
-_LEX = re.compile(r"""
+LEXER = re.compile(r"""
    "{3}[\s\S]*?"{3} | '{3}[\s\S]*?'{3}
  | "(?:[^"\\\n\r]|\\.)*" | '(?:[^'\\\n\r]|\\.)*'
  | <[^<>"{}|^`\\\x00-\x20]*>
  | \#[^\n\r]*
+ | \d+\.\d*[eE][+-]?\d+ | \d*\.\d+(?:[eE][+-]?\d+)? | \d+(?:[eE][+-]?\d+)?
  | (?P<word>
      (?:[^\W\d][\w\-.\u00B7]*)?:(?:[\w\-.:%\u00B7]|\\[_~.\-!$&'()*+,;=/?\#@%])*
    | [?$][\w\u00B7]+
    | [^\W\d][\w\-]*
-   | [{}.;,] )
+   | [(){}.;,] )
  | [\s\S]
 """, re.VERBOSE)
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
@@ -49,19 +50,27 @@ def unescape(query: str) -> str:
 
 def tokens(query: str) -> list[str]:
     """Keywords, prefixed names, variables and punctuation, outside strings, IRIs, comments."""
-    return [m.group("word") for m in _LEX.finditer(unescape(query)) if m.group("word")]
+    return [m.group("word") for m in LEXER.finditer(unescape(query)) if m.group("word")]
 
 
 def estimate_patterns(words: list[str]) -> int:
-    """Triple patterns ≈ separators ('.', ';', ',') inside braces, plus one per group."""
-    depth = patterns = 0
+    """Triple patterns ≈ separators ('.', ';', ',') inside braces, plus one per group.
+
+    Commas between function arguments are no separators: inside brackets they are skipped,
+    except in a group nested there (FILTER EXISTS { … }), which counts again.
+    """
+    brackets: list[int] = []  # open round brackets, per enclosing group
+    patterns = 0
     for word in words:
         if word == "{":
-            depth += 1
+            brackets.append(0)
             patterns += 1
         elif word == "}":
-            depth = max(depth - 1, 0)
-        elif depth and word in ".;,":
+            if brackets:
+                brackets.pop()
+        elif word in "()" and brackets:
+            brackets[-1] = max(brackets[-1] + (1 if word == "(" else -1), 0)
+        elif brackets and not brackets[-1] and word in ".;,":
             patterns += 1
     return patterns
 
@@ -69,7 +78,7 @@ def estimate_patterns(words: list[str]) -> int:
 def nesting_depth(query: str) -> int:
     """Deepest nesting of (), [] and {} outside strings, IRIs and comments."""
     depth = deepest = 0
-    for match in _LEX.finditer(unescape(query)):
+    for match in LEXER.finditer(unescape(query)):
         char = match.group(0)
         if char in ("(", "[", "{"):
             depth += 1
