@@ -158,10 +158,6 @@ class InternalQueryError(Exception):
 class _ProcessDied(Exception):
     """The query process ended without an answer (killed, or aborted by the engine)."""
 
-    def __init__(self, elapsed: float) -> None:
-        super().__init__(f"the query process died after {elapsed:.2f} s")
-        self.elapsed = elapsed
-
 
 class Executor:
     """A pool of killable query processes (one per concurrent request thread)."""
@@ -177,16 +173,21 @@ class Executor:
     def run(self, job: QueryJob, timeout: float | None = None) -> tuple[Answer, float]:
         """Evaluate in a child; (answer, seconds). QueryTimeout after timeout seconds."""
         limit = self.settings.timeout if timeout is None else timeout
+        started = time.monotonic()
         try:
             return self._run_once(job, limit)
-        except _ProcessDied as died:
-            # Oxigraph 0.5.13 aborts the process when ORDER BY meets values it cannot order
-            # consistently (see ordering.py): retry once with a total order, in the time left.
+        except (_ProcessDied, InternalQueryError) as failure:
+            # Oxigraph 0.5.13 panics (caught, or aborting the process) when ORDER BY meets
+            # values it cannot order consistently (ordering.py): retry once with a total
+            # order, in the time left.
             retry = total_order(job.query)
-            if retry is None:
+            if retry is None and isinstance(failure, _ProcessDied):
                 raise StoreError("the query process stopped unexpectedly; try again") from None
-            log.warning("query process died; retrying with a total ORDER BY")
-            return self._retry(replace(job, query=retry), limit - died.elapsed, died.elapsed)
+            if retry is None:
+                raise
+            log.warning("query engine failed (%s); retrying with a total ORDER BY", failure)
+            spent = time.monotonic() - started
+            return self._retry(replace(job, query=retry), limit - spent, spent)
 
     def _retry(self, job: QueryJob, limit: float, spent: float) -> tuple[Answer, float]:
         try:
@@ -224,7 +225,7 @@ class Executor:
                 status, payload = worker.conn.recv()
             except (EOFError, OSError, BrokenPipeError):
                 self._retire(worker)
-                raise _ProcessDied(time.monotonic() - started) from None
+                raise _ProcessDied("the query process died") from None
             elapsed = time.monotonic() - started
             if not demoted or worker.set_priority(0):
                 self._give_back(worker)
