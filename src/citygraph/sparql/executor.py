@@ -168,6 +168,7 @@ class Executor:
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
         self._size = size
+        self._closed = False
         self._pid = os.getpid()
 
     def run(self, job: QueryJob, timeout: float | None = None) -> tuple[Answer, float]:
@@ -248,19 +249,29 @@ class Executor:
             if os.getpid() != self._pid:  # forked: the children belong to the parent
                 self._idle, self._pid = [], os.getpid()
             while self._idle:
-                worker = self._idle.pop()
+                # oldest first: a successor started a moment ago may still be opening the store
+                worker = self._idle.pop(0)
                 if worker.process.is_alive():
                     return worker
         return _Worker(self.settings)
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:
-            self._idle.append(worker)
+            if not self._closed:
+                self._idle.append(worker)
+                return
+        worker.kill()  # a successor that finished starting after close()
 
     def _retire(self, worker: _Worker) -> None:
-        """Kill a worker and start its successor now, so the next request finds it ready."""
+        """Kill a worker and start its successor in the background (the client waiting for
+        the answer does not wait for the start), so the pool stays full."""
         worker.kill()
-        self._give_back(_Worker(self.settings))
+        threading.Thread(target=self._add_worker, daemon=True,
+                         name="citygraph-query-start").start()
+
+    def _add_worker(self) -> None:
+        with contextlib.suppress(OSError):
+            self._give_back(_Worker(self.settings))
 
     def warm_up(self) -> None:
         """Start the whole pool ahead of the first request: no request waits for a child to
@@ -272,6 +283,6 @@ class Executor:
 
     def close(self) -> None:
         with self._lock:
-            workers, self._idle = self._idle, []
+            workers, self._idle, self._closed = self._idle, [], True
         for worker in workers:
             worker.kill()
