@@ -30,8 +30,9 @@ def engine_survives(query: str) -> bool:
 
 
 def test_the_mixed_order_aborts_the_bare_engine() -> None:
-    # The premise of the retry; when a pyoxigraph release fixes it this test says so.
-    assert not engine_survives(MIXED)
+    # The premise of the retry; a pyoxigraph release that fixes the engine makes it moot.
+    if engine_survives(MIXED):
+        pytest.skip(f"pyoxigraph {ox.__version__} sorts mixed values: the retry is not needed")
 
 
 def test_the_rewritten_query_runs_in_the_bare_engine() -> None:
