@@ -31,6 +31,8 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__)
     app.config["CITYGRAPH"] = config
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    # "/dumps//.." must be a 404, not a redirect to "/dumps/..": no path is ever merged.
+    app.url_map.merge_slashes = False
     metrics = Metrics()
     app.extensions["citygraph.metrics"] = metrics
     app.extensions["citygraph"] = Runtime(config, metrics)
