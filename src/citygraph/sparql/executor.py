@@ -132,8 +132,11 @@ class _Worker:
 
     def wait_ready(self, seconds: float) -> bool:
         """Wait until the child has started and opened the store (its first message)."""
-        if not self.ready and self.conn.poll(seconds):
-            self.ready = self.conn.recv()[0] == "ready"
+        try:
+            if not self.ready and self.conn.poll(seconds):
+                self.ready = self.conn.recv()[0] == "ready"
+        except (EOFError, OSError):
+            return False  # the child died while starting
         return self.ready
 
     def set_priority(self, niceness: int) -> bool:
@@ -205,12 +208,9 @@ class Executor:
     def _run_once(self, job: QueryJob, limit: float) -> tuple[Answer, float]:
         with self._slots:
             worker = self._take()
-            try:
-                if not worker.wait_ready(STARTUP_LIMIT):
-                    raise EOFError
-            except (EOFError, OSError):
+            if not worker.wait_ready(STARTUP_LIMIT):
                 self._retire(worker)
-                raise StoreError("no query process could be started; try again") from None
+                raise StoreError("no query process could be started; try again")
             started = time.monotonic()
             try:
                 worker.conn.send(job)
@@ -248,11 +248,14 @@ class Executor:
         with self._lock:
             if os.getpid() != self._pid:  # forked: the children belong to the parent
                 self._idle, self._pid = [], os.getpid()
-            while self._idle:
-                # oldest first: a successor started a moment ago may still be opening the store
-                worker = self._idle.pop(0)
-                if worker.process.is_alive():
-                    return worker
+            self._idle = [w for w in self._idle if w.process.is_alive()]
+            # The most recently used ready process first (its caches are warm); a successor
+            # that is still opening the store only when no other is idle.
+            for index in range(len(self._idle) - 1, -1, -1):
+                if self._idle[index].wait_ready(0):
+                    return self._idle.pop(index)
+            if self._idle:
+                return self._idle.pop(0)
         return _Worker(self.settings)
 
     def _give_back(self, worker: _Worker) -> None:
