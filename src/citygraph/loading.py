@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from citygraph.config import Config
 from citygraph.errors import DataError
 from citygraph.formats import rdf_format_for
+from citygraph.progress import LoadProgress
 from citygraph.store import BuildInfo, StoreDir, graph_counts
 
 DATA_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl")
@@ -105,10 +106,13 @@ def _small_quads(sources: list[Source], base_iri: str) -> Iterator[ox.Quad]:
             yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
 
 
-def _bulk_load(store: ox.Store, source: Source, base_iri: str) -> None:
+def _bulk_load(store: ox.Store, source: Source, base_iri: str, progress: Progress) -> None:
+    # path= rather than a Python reader: Oxigraph reads in Rust without the GIL, and the
+    # progress thread learns how far it got from the file offset (see citygraph.progress).
     try:
-        store.bulk_load(path=str(source.path), format=source.format, base_iri=base_iri,
-                        to_graph=ox.NamedNode(source.graph))
+        with LoadProgress(source.path, source.format, shown(source.path), progress):
+            store.bulk_load(path=str(source.path), format=source.format, base_iri=base_iri,
+                            to_graph=ox.NamedNode(source.graph))
     except SyntaxError as exc:
         raise DataError(syntax_message(source.path, exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -138,6 +142,24 @@ def build_store(config: Config, sources: list[Source], *, start_from: Path | Non
     return info
 
 
+def _compact_and_count(store: ox.Store, progress: Progress, *, large: bool) -> dict[str, int]:
+    """Compact the new build for queries, then count its triples per graph for BuildInfo.
+
+    After bulk loads of several million triples both take a while with nothing to show for
+    it, so the user is told what is going on and how long each step took.
+    """
+    if large:
+        progress("compacting the store and counting the triples per graph")
+    t0 = time.monotonic()
+    store.flush()
+    store.optimize()
+    t1 = time.monotonic()
+    counts = graph_counts(store)
+    if large:
+        progress(f"compacted ({t1 - t0:.2f} s), counted ({time.monotonic() - t1:.2f} s)")
+    return counts
+
+
 def _load_build(config: Config, sources: list[Source], path: Path, start_from: Path | None,
                 progress: Progress) -> BuildInfo:
     if start_from is not None:
@@ -150,12 +172,10 @@ def _load_build(config: Config, sources: list[Source], path: Path, start_from: P
     for source in sources:
         if source not in small:
             t0 = time.monotonic()
-            _bulk_load(store, source, config.base_iri)
+            _bulk_load(store, source, config.base_iri, progress)
             progress(f"loaded {shown(source.path)} → {source.graph} "
                      f"({time.monotonic() - t0:.2f} s)")
-    store.flush()
-    store.optimize()
-    counts = graph_counts(store)
+    counts = _compact_and_count(store, progress, large=len(small) < len(sources))
     del store  # closes RocksDB before the build is published
     total = sum(counts.values())
     elapsed = time.monotonic() - started
