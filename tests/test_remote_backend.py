@@ -7,6 +7,7 @@ no SERVICE, time limit, content negotiation) in front of the remote server.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,3 +93,26 @@ def test_serve_keeps_its_rules_in_front_of_virtuoso(remote_server: LiveServer) -
     assert update.status_code == 403
     health = requests.get(remote_server.url + "/healthz", timeout=30).json()
     assert health["status"] == "ok" and health["triples"] > 5000
+
+
+@pytest.mark.server
+def test_running_server_follows_a_remote_add(remote_server: LiveServer, remote_env: dict[str, str],
+                                             tmp_path: Path) -> None:
+    """A build published to the SPARQL server reaches a running front-end within seconds,
+    without a restart (its metadata is re-read in the background)."""
+    before = requests.get(remote_server.url + "/healthz", timeout=30).json()["build"]
+    marker = tmp_path / "marker.nt"
+    marker.write_text('<urn:citygraph-test:m> <urn:citygraph-test:v> "remote-add" .\n', "utf-8")
+    assert run_cli("add", "--graph", "urn:citygraph-test:graph", str(marker),
+                   env=remote_env).returncode == 0
+    query = "SELECT ?v WHERE { <urn:citygraph-test:m> <urn:citygraph-test:v> ?v }"
+    deadline = time.monotonic() + 30
+    values: list[str] = []
+    while time.monotonic() < deadline and values != ["remote-add"]:
+        time.sleep(1)
+        answer = requests.get(remote_server.sparql, params={"query": query},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        assert answer.status_code == 200
+        values = [b["v"]["value"] for b in answer.json()["results"]["bindings"]]
+    assert values == ["remote-add"]
+    assert requests.get(remote_server.url + "/healthz", timeout=30).json()["build"] != before

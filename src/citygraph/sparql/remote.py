@@ -143,7 +143,9 @@ class RemoteStore:
 
     # --- build metadata, kept in the server so every front-end sees the same build ---
 
-    def build_info(self) -> BuildInfo:
+    def build_info(self, known: BuildInfo | None = None) -> BuildInfo:
+        """The server's current build. Counting its graphs scans them all, so a build equal
+        to ``known`` is returned as it is (a build never changes once published)."""
         meta = self.settings.meta_graph
         only_meta = Dataset(default_graphs=(meta,))
         _, rows = self.select(f"SELECT ?id ?at WHERE {{ ?b <{CG}buildId> ?id ; "
@@ -151,6 +153,8 @@ class RemoteStore:
         if not rows:
             raise StoreError("the SPARQL server holds no citygraph build yet; "
                              "run 'citygraph build' with the sparql backend first")
+        if known is not None and known.build_id == rows[0]["id"]["value"]:
+            return known
         _, graph_rows = self.select(f"SELECT ?g WHERE {{ ?b <{CG}hasGraph> ?g }}", only_meta)
         counts = self.graph_counts([r["g"]["value"] for r in graph_rows])
         return BuildInfo(build_id=rows[0]["id"]["value"], path=None,

@@ -13,7 +13,7 @@ from collections import OrderedDict, defaultdict, deque
 from dataclasses import dataclass, field, replace
 
 from citygraph.config import Config
-from citygraph.errors import TooManyRequests
+from citygraph.errors import CitygraphError, TooManyRequests
 from citygraph.metrics import Metrics
 from citygraph.namespaces import data_prefixes
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
@@ -103,6 +103,7 @@ class Runtime:
             config.store, self.prefixes, config.query_timeout,
             self.remote.settings if self.remote else None), size=max(config.threads, 1))
         self._remote_info: tuple[float, BuildInfo] | None = None
+        self._remote_lock = threading.Lock()  # held while the build metadata is re-read
 
     def build(self) -> BuildInfo:
         """The build the store points at now; metadata is read once per build."""
@@ -116,12 +117,30 @@ class Runtime:
         return info
 
     def _remote_build(self) -> BuildInfo:
-        """A remote server's build metadata, re-read at most every few seconds."""
+        """A remote server's build: read once, then checked every few seconds in the
+        background, so that no request waits for the server's metadata."""
         assert self.remote is not None
-        now = time.monotonic()
-        if self._remote_info is None or now - self._remote_info[0] > REMOTE_INFO_SECONDS:
-            self._remote_info = (now, self.remote.build_info())
-        return self._remote_info[1]
+        cached = self._remote_info
+        if cached is None:
+            with self._remote_lock:
+                if self._remote_info is None:
+                    self._remote_info = (time.monotonic(), self.remote.build_info())
+                return self._remote_info[1]
+        stale = time.monotonic() - cached[0] > REMOTE_INFO_SECONDS
+        if stale and self._remote_lock.acquire(blocking=False):
+            threading.Thread(target=self._refresh_remote, args=(cached[1],), daemon=True,
+                             name="citygraph-remote-build").start()
+        return cached[1]
+
+    def _refresh_remote(self, known: BuildInfo) -> None:
+        assert self.remote is not None
+        try:
+            self._remote_info = (time.monotonic(), self.remote.build_info(known))
+        except CitygraphError as exc:  # keep serving the known build; try again later
+            log.warning("build metadata of the SPARQL server not refreshed: %s", exc)
+            self._remote_info = (time.monotonic(), known)
+        finally:
+            self._remote_lock.release()
 
     def answer(self, job: QueryJob, client: str, exempt: bool) -> tuple[Answer, BuildInfo]:
         info = self.build()
