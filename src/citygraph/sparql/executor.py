@@ -33,9 +33,11 @@ _CONTEXT = multiprocessing.get_context("spawn")
 DEMOTE_AFTER = 0.25
 LOW_PRIORITY = 19  # no fork of a process that may hold threads
 log = logging.getLogger("citygraph.query")
-# A child starts an interpreter and opens the store; under load that can take seconds, and it
-# must not count against the time limit of the query it is started for.
+# A child starts an interpreter and opens the store; under load that can take seconds.
+# Waiting for it counts against the client's time limit, but leaves the query at least
+# MIN_BUDGET to run, so a slow start does not cost a short query its answer.
 STARTUP_LIMIT = 60.0
+MIN_BUDGET = 0.5
 
 
 @dataclass(frozen=True)
@@ -208,16 +210,19 @@ class Executor:
     def _run_once(self, job: QueryJob, limit: float) -> tuple[Answer, float]:
         with self._slots:
             worker = self._take()
+            started = time.monotonic()
             if not worker.wait_ready(STARTUP_LIMIT):
                 self._retire(worker)
                 raise StoreError("no query process could be started; try again")
-            started = time.monotonic()
+            # The limit is the client's: a wait for a starting process counts, but a query
+            # always gets MIN_BUDGET to run (a short one needs far less).
+            budget = max(limit - (time.monotonic() - started), MIN_BUDGET)
             try:
                 worker.conn.send(job)
-                demoted = not worker.conn.poll(min(DEMOTE_AFTER, limit))
+                demoted = not worker.conn.poll(min(DEMOTE_AFTER, budget))
                 if demoted:
                     worker.set_priority(LOW_PRIORITY)
-                if demoted and not worker.conn.poll(max(limit - DEMOTE_AFTER, 0)):
+                if demoted and not worker.conn.poll(max(budget - DEMOTE_AFTER, 0)):
                     self._retire(worker)
                     raise QueryTimeout(
                         f"the query was stopped after {limit:g} s, the time limit of this "
@@ -260,19 +265,24 @@ class Executor:
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:
-            if not self._closed:
+            # Never more idle processes than slots: a successor started in the background
+            # and a process started for a request meanwhile would otherwise both stay.
+            if not self._closed and len(self._idle) < self._size:
                 self._idle.append(worker)
                 return
-        worker.kill()  # a successor that finished starting after close()
+        worker.kill()  # surplus, or started after close()
 
     def _retire(self, worker: _Worker) -> None:
-        """Kill a worker and start its successor in the background (the client waiting for
-        the answer does not wait for the start), so the pool stays full."""
-        worker.kill()
-        threading.Thread(target=self._add_worker, daemon=True,
+        """Kill a worker; reap it and start its successor in the background, so the client
+        waits for neither. A killed query frees its memory at the low CPU priority it was
+        demoted to, which can take seconds on a busy machine."""
+        with contextlib.suppress(OSError, ValueError):
+            worker.process.kill()
+        threading.Thread(target=self._replace, args=(worker,), daemon=True,
                          name="citygraph-query-start").start()
 
-    def _add_worker(self) -> None:
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
         with contextlib.suppress(OSError):
             self._give_back(_Worker(self.settings))
 
