@@ -66,7 +66,7 @@ def citygraph(data: Path, work: Path, progress: str = "") -> Result:
         shutil.copytree(ROOT / name, project / name)
     os.link(data, project / "data" / data.name)  # not a symlink: messages name data/<file>
     env = {"CITYGRAPH_PROJECT_DIR": str(project), "CITYGRAPH_STORE": str(store),
-           "PATH": "/usr/bin:/bin"}
+           "PATH": os.environ.get("PATH", "")}
     if progress:
         env["CITYGRAPH_PROGRESS_SECONDS"] = progress
     log = work / f"build-{data.stem}{'-' + progress if progress else ''}.log"

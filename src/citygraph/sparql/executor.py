@@ -91,7 +91,7 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
         log.warning(
             "query process not isolated from the network (unshare unavailable)")
     target, store = "", None
-    if remote is None:  # open the store before saying ready: the time limit is the query's
+    if remote is None:  # open the store before saying ready: a query's budget is for the query
         with contextlib.suppress(CitygraphError, OSError):
             target = str(store_dir.current_build().path)
             store = open_read_only(Path(target))
@@ -179,9 +179,9 @@ class Executor:
     def run(self, job: QueryJob, timeout: float | None = None) -> tuple[Answer, float]:
         """Evaluate in a child; (answer, seconds). QueryTimeout after timeout seconds."""
         limit = self.settings.timeout if timeout is None else timeout
-        started = time.monotonic()
+        started = time.monotonic()  # the client's clock: a retry runs in the time left
         try:
-            return self._run_once(job, limit)
+            return self._run_once(job, limit, started)
         except (_ProcessDied, InternalQueryError) as failure:
             # Oxigraph 0.5.13 panics (caught, or aborting the process) when ORDER BY meets
             # values it cannot order consistently (ordering.py): retry once with a total
@@ -192,12 +192,11 @@ class Executor:
             if retry is None:
                 raise
             log.warning("query engine failed (%s); retrying with a total ORDER BY", failure)
-            spent = time.monotonic() - started
-            return self._retry(replace(job, query=retry), limit - spent, spent)
+            return self._retry(replace(job, query=retry), limit, started)
 
-    def _retry(self, job: QueryJob, limit: float, spent: float) -> tuple[Answer, float]:
+    def _retry(self, job: QueryJob, limit: float, started: float) -> tuple[Answer, float]:
         try:
-            answer, elapsed = self._run_once(job, max(limit, 0.1))
+            return self._run_once(job, limit, started)
         except _ProcessDied as exc:
             raise InternalQueryError(f"the engine failed on the query twice: {exc}") from None
         except CitygraphError as exc:
@@ -205,12 +204,11 @@ class Executor:
                 raise
             # the original query was valid: a rejected rewrite is our failure, not the client's
             raise InternalQueryError(f"the ORDER BY rewrite was refused: {exc}") from None
-        return answer, spent + elapsed
 
-    def _run_once(self, job: QueryJob, limit: float) -> tuple[Answer, float]:
+    def _run_once(self, job: QueryJob, limit: float, started: float) -> tuple[Answer, float]:
+        """One attempt; the time since ``started`` counts against ``limit``."""
         with self._slots:
             worker = self._take()
-            started = time.monotonic()
             if not worker.wait_ready(STARTUP_LIMIT):
                 self._retire(worker)
                 raise StoreError("no query process could be started; try again")
