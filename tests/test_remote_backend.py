@@ -115,4 +115,9 @@ def test_running_server_follows_a_remote_add(remote_server: LiveServer, remote_e
         assert answer.status_code == 200
         values = [b["v"]["value"] for b in answer.json()["results"]["bindings"]]
     assert values == ["remote-add"]
-    assert requests.get(remote_server.url + "/healthz", timeout=30).json()["build"] != before
+    # Each server worker re-checks on its own, so /healthz may come from one still behind.
+    build = before
+    while time.monotonic() < deadline and build == before:
+        build = requests.get(remote_server.url + "/healthz", timeout=30).json()["build"]
+        time.sleep(0.5)
+    assert build != before
