@@ -17,6 +17,7 @@ from citygraph.sparql.guard import check_query
 from citygraph.sparql.runtime import Runtime
 from citygraph.sparql.service import describe_service
 from citygraph.store import BuildInfo
+from citygraph.web.current import site
 
 bp = Blueprint("sparql", __name__)
 READ_METHODS = ["GET", "HEAD", "POST"]
@@ -120,11 +121,12 @@ def service_description() -> Response:
         raise NotAcceptable("the service description is available as HTML or RDF")
     info = runtime().build()
     if media.kind is Kind.HTML:
-        html = render_template("sparql.html", info=info, endpoint=request.base_url)
+        html = render_template("sparql.html", info=info, endpoint=request.base_url, site=site())
         return _respond(html.encode(), media, info)
-    triples = describe_service(request.base_url, info)
+    triples = describe_service(request.base_url, info, site().title)
     body = results.graph(triples, media, {"sd": "http://www.w3.org/ns/sparql-service-description#",
-                                          "void": "http://rdfs.org/ns/void#"})
+                                          "void": "http://rdfs.org/ns/void#",
+                                          "dct": "http://purl.org/dc/terms/"})
     return _respond(body, media, info, tag="-sd")
 
 

@@ -1,5 +1,5 @@
 """The workbench blueprint: /queries (the example library), /query (the query page) and
-/glance ("Rostock at a glance").
+/glance ("{focal city} at a glance", the city from the dataset description).
 
 Queries run through the same path as /sparql (guard, fair use, cache, killable child process):
 ``check_query`` and ``Runtime.answer`` with a QueryJob. The query page renders its results on
@@ -21,6 +21,7 @@ from citygraph.sparql.guard import check_query
 from citygraph.sparql.runtime import Runtime
 from citygraph.sparql.views import answer_response, client_identity
 from citygraph.store import BuildInfo
+from citygraph.web.current import site
 from citygraph.workbench import glance, library, page, table
 from citygraph.workbench.i18n import texts
 
@@ -141,7 +142,8 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
         args = {"example": example.name, **args}  # /queries/NAME: share the workbench URL
     path = url_for("workbench.query_page")
     html = render_template(
-        "wb_query.html", lang=lang, t=texts(lang), example=example, view=view, error=error,
+        "wb_query.html", lang=lang, t=texts(lang, site().city(lang)), example=example, view=view,
+        error=error,
         query=query or f"{sparql_prologue()}\n{DEFAULT_QUERY}",
         groups=library.grouped(), group_title=library.group_title, path=path, args=args,
         sort_url=page.sort_url, share=page.page_url(path, args), lang_url=_lang_url(lang),
@@ -156,7 +158,7 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
 def glance_page() -> Response:
     lang = _lang()
     figures = glance.build(runtime().select)
-    html = render_template("wb_glance.html", lang=lang, t=texts(lang), g=figures,
+    html = render_template("wb_glance.html", lang=lang, t=texts(lang, site().city(lang)), g=figures,
                            find=library.find, query_url=url_for("workbench.query_page"),
                            lang_url=_lang_url(lang))
     return _html(html, f"glance/{lang}")
