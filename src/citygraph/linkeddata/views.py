@@ -9,35 +9,28 @@ Runtime (a killable child process over the read-only store).
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime
 from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import abort
 
-from citygraph.errors import CitygraphError, NotFound
+from citygraph.errors import CitygraphError, Gone, NotFound
 from citygraph.formats import Kind, MediaType, by_name, of_kinds
 from citygraph.linkeddata import describe, home, iris, pages
 from citygraph.linkeddata.i18n import choose_language, texts
 from citygraph.linkeddata.rdfterms import RDF, Graph
-from citygraph.negotiation import choose, require
 from citygraph.site import pick
 from citygraph.sparql.runtime import Runtime
+from citygraph.web.conditional import conditional
 from citygraph.web.current import site
+from citygraph.web.errors import error_response
+from citygraph.web.negotiation import best_for_request, negotiate_request
 
 bp = Blueprint("linkeddata", __name__)
 DOC_KINDS = (Kind.GRAPH, Kind.HTML)
 EXTENSIONS = {m.extension for m in of_kinds(*DOC_KINDS)}
 HTTP_NS = "http://www.w3.org/2011/http#"  # HTTP Vocabulary in RDF, for RDF error bodies
-
-
-class Gone(CitygraphError):
-    """410: a retired IRI that points nowhere (data/retired.tsv)."""
-
-    status = 410
-    code = "gone"
 
 
 def runtime() -> Runtime:
@@ -64,23 +57,9 @@ def link(iri: str) -> str | None:
 
 def respond(body: bytes | str, media: MediaType, tag: str, *, status: int = 200,
             vary: tuple[str, ...] = ("Accept",)) -> Response:
-    """A response with the validators of the current build, as sparql/views.py does."""
-    info = runtime().build()
+    """A response with the validators of the current build (``web.conditional``)."""
     response = Response(body, status=status, content_type=media.content_type)
-    for header in vary:
-        response.vary.add(header)
-    digest = hashlib.sha256(tag.encode()).hexdigest()[:16]
-    response.set_etag(f"{info.build_id}-{media.name}-{digest}")
-    response.last_modified = datetime.fromisoformat(info.built_at.replace("Z", "+00:00"))
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
-    if status == 200:
-        response.make_conditional(request)
-    return response
-
-
-def _override(extension: str | None) -> str | None:
-    return extension or request.args.get("_mediatype") or request.args.get("format") or None
+    return conditional(response, runtime().build(), f"{media.name}/{tag}", vary=vary)
 
 
 def _check_retired(key: iris.Key, area: str, extension: str | None = None) -> None:
@@ -120,7 +99,7 @@ def thing(type_: str, slug: str) -> Response:
 @bp.route("/doc/<type_>/<slug>", methods=["GET", "HEAD"])
 def document(type_: str, slug: str) -> Response:
     stem, extension = iris.split_suffix(slug, EXTENSIONS)
-    media = require(request.accept_mimetypes, DOC_KINDS, _override(extension))
+    media = negotiate_request(of_kinds(*DOC_KINDS), suffix=extension)
     key = _known_key(type_, stem, "doc", extension)
     thing_iri = iris.thing_iri(base(), key)
     query = describe.document_query(thing_iri, iris.doc_iri(base(), key), site().licence_deed)
@@ -218,10 +197,8 @@ def _media(name: str) -> MediaType:
 @bp.errorhandler(Gone)
 def _not_here(exc: CitygraphError) -> Response:
     """404/410 as a helpful HTML page or as RDF, by the same negotiation as documents."""
-    from citygraph.app import error_response  # the app's one error shape, for anything else
-
     _, extension = iris.split_suffix(request.path.rsplit("/", 1)[-1], EXTENSIONS)
-    media = choose(request.accept_mimetypes, DOC_KINDS, _override(extension))
+    media = best_for_request(of_kinds(*DOC_KINDS), suffix=extension)
     if media is None:
         return error_response(exc.status, exc.code, exc.message, exc.headers)
     if media.kind is Kind.HTML:

@@ -26,13 +26,13 @@ from citygraph.publishing.web import (
     current_manifest,
     entries,
     finish,
-    negotiate,
     rdf_response,
     runtime,
     url,
 )
 from citygraph.store import BuildInfo
 from citygraph.web.current import site
+from citygraph.web.negotiation import negotiate_request as negotiate
 
 READ = ["GET", "HEAD"]
 _DOCS: dict[str, tuple[list[ox.Triple], OntologyDoc]] = {}  # build id → parsed ontology
