@@ -17,7 +17,7 @@ from citygraph.config import Config, load_config
 from citygraph.errors import CitygraphError, DataError
 from citygraph.formats import Kind, by_name, of_kinds
 from citygraph.loading import Source, build_store, data_files, discover, stderr_progress
-from citygraph.namespaces import data_prefixes
+from citygraph.namespaces import DISTINCT_TRIPLES, data_prefixes
 from citygraph.sparql.engine import QueryJob, evaluate, solutions
 from citygraph.sparql.remote import RemoteStore, remote_store
 from citygraph.sparql.remote_load import upload
@@ -259,7 +259,7 @@ def dump(store: ox.Store, fmt: str) -> bytes:
     assert media is not None and media.rdf is not None
     if media.rdf.supports_datasets:
         return store.dump(format=media.rdf) or b""
-    rows = solutions(store, "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    rows = solutions(store, DISTINCT_TRIPLES)
     triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
     return ox.serialize(triples, format=media.rdf) or b""
 

@@ -27,11 +27,10 @@ from citygraph.publishing.web import (
     entries,
     finish,
     rdf_response,
-    runtime,
     url,
 )
 from citygraph.store import BuildInfo
-from citygraph.web.current import site
+from citygraph.web.current import runtime, site
 from citygraph.web.negotiation import negotiate_request as negotiate
 
 READ = ["GET", "HEAD"]

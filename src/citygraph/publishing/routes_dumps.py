@@ -16,7 +16,8 @@ from citygraph.errors import NotFound
 from citygraph.formats import Kind, MediaType, by_name
 from citygraph.publishing.dumps import DumpFile, Manifest
 from citygraph.publishing.dumpsets import find_dump
-from citygraph.publishing.web import bp, current_manifest, finish, public_base, runtime, url
+from citygraph.publishing.web import bp, current_manifest, finish, public_base, url
+from citygraph.web.current import runtime
 from citygraph.web.negotiation import negotiate_request
 
 READ = ["GET", "HEAD"]

@@ -18,7 +18,7 @@ from citygraph.metrics import Metrics
 from citygraph.namespaces import data_prefixes
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
 from citygraph.sparql.executor import Executor, ExecutorSettings
-from citygraph.sparql.guard import Limits
+from citygraph.sparql.guard import Checked, Limits
 from citygraph.sparql.remote import RemoteStore, remote_store
 from citygraph.store import BuildInfo, StoreDir
 
@@ -26,6 +26,10 @@ log = logging.getLogger("citygraph.query")
 REMOTE_INFO_SECONDS = 5.0
 Binding = dict[str, str]
 INTERNAL_ROWS = 1_000_000
+
+
+class UncheckedQuery(CitygraphError):
+    """A view handed client text to the runtime without the guard: a fault of the server."""
 
 
 class ResultCache:
@@ -142,7 +146,14 @@ class Runtime:
         finally:
             self._remote_lock.release()
 
-    def answer(self, job: QueryJob, client: str, exempt: bool) -> tuple[Answer, BuildInfo]:
+    def answer(self, job: QueryJob, client: str, exempt: bool, checked: Checked
+               ) -> tuple[Answer, BuildInfo]:
+        """A client's query (web.query.run_query): refused unless its text passed the guard."""
+        if not isinstance(checked, Checked) or checked.query != job.query:
+            raise UncheckedQuery("refused a query that did not pass the endpoint's checks")
+        return self._answer(job, client, exempt)
+
+    def _answer(self, job: QueryJob, client: str, exempt: bool) -> tuple[Answer, BuildInfo]:
         info = self.build()
         if self.remote is not None:
             job = replace(job, dataset=RemoteStore.effective(job.dataset, info))
@@ -170,16 +181,16 @@ class Runtime:
     def select(self, query: str, dataset: Dataset | None = None) -> list[dict[str, Binding]]:
         """Internal SELECT (pages, catalogue): rows as SPARQL-JSON bindings, no fair-use charge."""
         job = QueryJob(query, dataset or Dataset(), ("json",), max_rows=INTERNAL_ROWS)
-        answer, _ = self.answer(job, "internal", exempt=True)
+        answer, _ = self._answer(job, "internal", exempt=True)
         rows: list[dict[str, Binding]] = json.loads(answer.body)["results"]["bindings"]
         return rows
 
     def ask(self, query: str) -> bool:
-        answer, _ = self.answer(QueryJob(query, Dataset(), ("json",)), "internal", exempt=True)
+        answer, _ = self._answer(QueryJob(query, Dataset(), ("json",)), "internal", exempt=True)
         return bool(json.loads(answer.body)["boolean"])
 
     def construct(self, query: str, media_name: str) -> bytes:
         """Internal CONSTRUCT/DESCRIBE serialised in a registry format."""
         job = QueryJob(query, Dataset(), (media_name,), max_rows=INTERNAL_ROWS)
-        answer, _ = self.answer(job, "internal", exempt=True)
+        answer, _ = self._answer(job, "internal", exempt=True)
         return answer.body
