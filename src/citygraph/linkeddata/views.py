@@ -122,7 +122,7 @@ def _document_html(key: iris.Key, thing_iri: str, query: str, lang: str) -> str:
                                described.focal_city, pages.home_point(described, lang),
                                described.city(lang))
     variants = [(m, _variant_url(key, m)) for m in of_kinds(Kind.GRAPH)]
-    return render_template("ld_page.html", page=page, lang=lang, key=key,
+    return render_template("linkeddata/page.html", page=page, lang=lang, key=key,
                            map=pages.map_of(page), variants=variants,
                            licence=described.licence_deed, query_url=pages.sparql_url(query),
                            lang_url=pages.other_lang_url(lang),
@@ -136,7 +136,7 @@ def index() -> Response:
     lang = language()
     described = site()
     context = pages.home_context(runtime(), described.focal_city, lang, link)
-    html = render_template("ld_home.html", lang=lang, t=texts(lang, described.city(lang)),
+    html = render_template("linkeddata/home.html", lang=lang, t=texts(lang, described.city(lang)),
                            lang_url=pages.other_lang_url(lang), licence=described.licence_deed,
                            site=described, pick=pick,
                            examples=[(e.title(lang), pages.sparql_url(e.query))
@@ -163,7 +163,7 @@ def listing(name: str) -> Response:
         body, media = pages.listing_csv(result), _media("csv")
     else:
         body, media = render_template(
-            "ld_list.html", lang=lang, t=texts(lang, described.city(lang)), r=result,
+            "linkeddata/list.html", lang=lang, t=texts(lang, described.city(lang)), r=result,
             types=iris.TYPES, lang_url=pages.other_lang_url(lang),
             licence=described.licence_deed), _media("html")
     response = respond(body, media, tag, vary=("Accept-Language",))
@@ -189,7 +189,7 @@ def _not_here(exc: CitygraphError) -> Response:
     if media.kind is Kind.HTML:
         lang = language()
         body: str | bytes = render_template(
-            "ld_error.html", lang=lang, t=texts(lang), status=exc.status,
+            "linkeddata/error.html", lang=lang, t=texts(lang), status=exc.status,
             message=exc.message, types=iris.TYPES, lang_url=pages.other_lang_url(lang),
             licence=site().licence_deed)
     else:

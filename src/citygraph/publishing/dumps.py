@@ -1,6 +1,7 @@
 """Bulk dumps of a published build: dated files, never rewritten, plus a manifest.
 
-Formats (anchors A6; https://www.w3.org/TR/n-triples/ , https://www.w3.org/TR/turtle/ ,
+Formats: the ones linked-data portals harvest (DBpedia and Wikidata publish N-Triples dumps
+as well; https://www.w3.org/TR/n-triples/ , https://www.w3.org/TR/turtle/ ,
 https://www.w3.org/TR/json-ld11/ , https://www.w3.org/TR/n-quads/):
 
 - ``citygraph-{YYYY-MM-DD}-{build}.nt.gz``  distinct triples of all graphs, N-Triples, gzip

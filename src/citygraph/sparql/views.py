@@ -74,7 +74,8 @@ def service_description() -> Response:
         raise NotAcceptable("the service description is available as HTML or RDF")
     info = runtime().build()
     if media.kind is Kind.HTML:
-        html = render_template("sparql.html", info=info, endpoint=request.base_url, site=site())
+        html = render_template("sparql/service.html", info=info, endpoint=request.base_url,
+                               site=site())
         return respond(html, media, info, f"sd/{request.base_url}")
     triples = describe_service(request.base_url, info, site().title)
     body = results.graph(triples, media, {"sd": "http://www.w3.org/ns/sparql-service-description#",

@@ -133,7 +133,7 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
         args = {"example": example.name, **args}  # /queries/NAME: share the workbench URL
     path = url_for("workbench.query_page")
     html = render_template(
-        "wb_query.html", lang=lang, t=_texts(lang), example=example, view=view,
+        "workbench/query.html", lang=lang, t=_texts(lang), example=example, view=view,
         error=error,
         query=query or f"{sparql_prologue()}\n{DEFAULT_QUERY}",
         groups=library.grouped(), group_title=library.group_title, path=path, args=args,
@@ -149,7 +149,7 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
 def glance_page() -> Response:
     lang = _lang()
     figures = glance.build(runtime().select)
-    html = render_template("wb_glance.html", lang=lang, t=_texts(lang), g=figures,
+    html = render_template("workbench/glance.html", lang=lang, t=_texts(lang), g=figures,
                            find=library.find, query_url=url_for("workbench.query_page"),
                            lang_url=_lang_url(lang))
     return _html(html, f"glance/{lang}")
