@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.helpers import FIXTURES, ROOT, run_cli
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 PARTNERSHIP_COUNT = ("SELECT (COUNT(?r) AS ?n) WHERE "
