@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Service Description of the endpoint, as RDF triples.
 
 https://www.w3.org/TR/sparql11-service-description/ — sd:endpoint is the URL the client asked,
-the default dataset lists every named graph with its VoID triple count.
+the default dataset lists every named graph with its VoID triple count, and says which one holds
+the entailments materialised at build time (citygraph.inference).
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from citygraph.formats import Kind, of_kinds
+from citygraph.inference import DESCRIPTION, inferred_graph
 from citygraph.namespaces import SD
 from citygraph.store import BuildInfo
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
+RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 FORMATS = "http://www.w3.org/ns/formats/"
 # W3C format IRIs (https://www.w3.org/ns/formats/) of the registry entries.
@@ -58,4 +61,6 @@ def describe_service(endpoint: str, info: BuildInfo) -> list[ox.Triple]:
             ox.Triple(graph, RDF_TYPE, sd("Graph")),
             ox.Triple(graph, VOID_TRIPLES, ox.Literal(str(count), datatype=XSD_INTEGER)),
         ]
+        if name == inferred_graph(info.base_iri):  # the default graph holds these too
+            triples.append(ox.Triple(node, RDFS_COMMENT, ox.Literal(DESCRIPTION, language="en")))
     return triples
