@@ -9,6 +9,7 @@ and no source title carries the same text under two language tags.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -149,3 +150,20 @@ def test_no_source_title_carries_two_language_tags_of_the_same_text(client: Flas
     assert rows == []
     titled = select(client, "SELECT (COUNT(*) AS ?n) WHERE { ?page a schema:WebPage }")
     assert int(titled[0]["n"]) > 100
+
+
+def _row_sources(html: str, label: str) -> set[str]:
+    """The source numbers cited in the key-facts row headed ``label``."""
+    row = re.search(rf'<th scope="row">{label}</th><td>(.*?)</td></tr>', html, re.S)
+    assert row, f"no key-facts row {label!r}"
+    return set(re.findall(r"\[(\d+)\]</a>", row.group(1)))
+
+
+def test_relation_page_cites_each_fact_with_its_own_sources(client: FlaskClient) -> None:
+    """The Raleigh page: 'Since' cites the six pages that give 2001, 'Status' only the two
+    city pages, and the same number means the same page in the list at the foot."""
+    response = client.get("/doc/relation/rostock-raleigh", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    since, status = _row_sources(html, "Since"), _row_sources(html, "Status")
+    assert len(since) == 6 and status and status < since
