@@ -36,7 +36,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions[web_errors.METRICS_KEY] = metrics
     app.extensions[RUNTIME_KEY] = Runtime(config, metrics)
 
-    from citygraph import ops
+    from citygraph import crawlers, ops
     from citygraph.linkeddata import views as linkeddata_views
     from citygraph.publishing import views as publishing_views
     from citygraph.sparql import views as sparql_views
@@ -44,6 +44,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     app.register_blueprint(sparql_views.bp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(crawlers.bp)
     app.register_blueprint(linkeddata_views.bp)
     app.register_blueprint(publishing_views.bp)
     app.register_blueprint(workbench_views.bp)
