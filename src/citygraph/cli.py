@@ -70,27 +70,40 @@ def main(ctx: click.Context, config_file: Path | None) -> None:
         fail(exc.message, 2)
 
 
-def run_validation(config: Config, files: list[Path]) -> bool:
+def run_validation(config: Config, files: list[Path], report: Path | None = None) -> bool:
+    from citygraph.tables.schema import is_table
     from citygraph.validation import validate  # rdflib and pyshacl: only when validating
 
-    report = validate(files, ontology=sorted(config.ontology_dir.glob("*.ttl")),
+    if report is not None or any(is_table(p) for p in files):
+        from citygraph.tables.check import validate_with_tables
+
+        return validate_with_tables(config, files, report)
+
+    result = validate(files, ontology=sorted(config.ontology_dir.glob("*.ttl")),
                       shapes=sorted(config.shapes_dir.glob("*.ttl")),
                       base_iri=config.base_iri, root=Path.cwd())
-    click.echo(report.text(), err=not report.conforms)
-    return report.conforms
+    click.echo(result.text(), err=not result.conforms)
+    return result.conforms
+
+
+def report_option(func: F) -> F:
+    return click.option("--report", type=click.Path(path_type=Path), default=None,
+                        help="Write the problems of table rows as CSV (file, row, column, "
+                             "value, message_de, message_en).")(func)
 
 
 @main.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@report_option
 @click.pass_context
-def validate_command(ctx: click.Context, files: tuple[Path, ...]) -> None:
+def validate_command(ctx: click.Context, files: tuple[Path, ...], report: Path | None) -> None:
     """Validate ontology + data (or FILES) against the SHACL shapes; exit 1 on any violation."""
     config = get_config(ctx)
     paths = list(files) or [s.path for s in discover(config) if s.path.parent == config.data_dir]
     for path in paths:
         if not path.is_file():
             raise DataError(f"{path}: no such file")
-    if not run_validation(config, paths):
+    if not run_validation(config, paths, report):
         sys.exit(1)
 
 
@@ -99,13 +112,15 @@ def validate_command(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @click.option("--skip-validation", is_flag=True, help="Load without SHACL validation.")
 @click.option("--dumps/--no-dumps", default=True,
               help="Write the dumps now (default) or when /dumps/ is first asked for.")
+@report_option
 @click.pass_context
-def build(ctx: click.Context, store: Path | None, skip_validation: bool, dumps: bool) -> None:
+def build(ctx: click.Context, store: Path | None, skip_validation: bool, dumps: bool,
+          report: Path | None = None) -> None:
     """Validate, then build the store in a new directory and swap it in atomically."""
     config = get_config(ctx, store=store)
     sources = discover(config)
     data = [s.path for s in sources if s.path.parent == config.data_dir]
-    if not skip_validation and not run_validation(config, data):
+    if not skip_validation and not run_validation(config, data, report):
         fail("build refused: the data does not conform to the shapes; "
              "the previous store is unchanged")
     remote = remote_store(config)
@@ -275,3 +290,21 @@ def synth(ctx: click.Context, cities: int | None, triples: int | None, seed: int
     count = cities if cities is not None else cities_for_triples(triples or 0)
     written = write_synthetic(out, count, seed=seed, base=get_config(ctx).base_iri)
     click.echo(f"wrote {written} triples for {count} cities to {out}", err=True)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Directory to write the tables and csv-metadata.json into.")
+@click.option("--example", is_flag=True,
+              help="Fill the tables with the partner and friendship relations in the data "
+                   "and their sources.")
+@click.pass_context
+def template(ctx: click.Context, out: Path, example: bool) -> None:
+    """Write ready-to-fill tables (CSV + CSVW metadata) for the things a city records."""
+    from citygraph.tables.definitions import TABLES
+    from citygraph.tables.template import example_store_rows, write_templates
+
+    config = get_config(ctx)
+    rows, tables = example_store_rows(config) if example else (None, TABLES)
+    for path in write_templates(out, rows, tables):
+        click.echo(f"wrote {path}", err=True)

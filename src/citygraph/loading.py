@@ -20,8 +20,9 @@ from citygraph.errors import DataError
 from citygraph.formats import rdf_format_for
 from citygraph.progress import LoadProgress
 from citygraph.store import BuildInfo, StoreDir, graph_counts
+from citygraph.tables.schema import TABLE_SUFFIXES, is_table
 
-DATA_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl")
+DATA_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", *TABLE_SUFFIXES)
 
 Progress = Callable[[str], None]
 
@@ -35,7 +36,8 @@ class Source:
 
     @property
     def format(self) -> ox.RdfFormat:
-        return rdf_format_for(self.path)
+        # a table (CSVW) yields triples, loaded like N-Triples (see citygraph.tables)
+        return ox.RdfFormat.N_TRIPLES if is_table(self.path) else rdf_format_for(self.path)
 
 
 def _files(directory: Path) -> list[Path]:
@@ -77,6 +79,11 @@ def syntax_message(path: Path, exc: BaseException) -> str:
 
 def parse_file(path: Path, base_iri: str) -> Iterator[ox.Quad]:
     """Stream the quads of one file; unreadable files and syntax errors become DataError."""
+    if is_table(path):
+        from citygraph.tables import table_quads
+
+        yield from table_quads(path, base_iri)
+        return
     fmt = rdf_format_for(path)
     try:
         yield from ox.parse(path=str(path), format=fmt, base_iri=base_iri)
@@ -166,7 +173,7 @@ def _load_build(config: Config, sources: list[Source], path: Path, start_from: P
         ox.Store.read_only(str(start_from)).backup(str(path))
     store = ox.Store(str(path))
     started = time.monotonic()
-    small = [s for s in sources if s.path.stat().st_size < BULK_BYTES]
+    small = [s for s in sources if s.path.stat().st_size < BULK_BYTES or is_table(s.path)]
     store.bulk_extend(_small_quads(small, config.base_iri))
     progress(f"loaded {len(small)} files ({time.monotonic() - started:.2f} s)")
     for source in sources:
