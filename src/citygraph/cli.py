@@ -308,3 +308,35 @@ def template(ctx: click.Context, out: Path, example: bool) -> None:
     rows, tables = example_store_rows(config) if example else (None, TABLES)
     for path in write_templates(out, rows, tables):
         click.echo(f"wrote {path}", err=True)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import data from other sources into the data directory."""
+
+
+@import_group.command("wikidata")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--retrieved", required=True,
+              help="Date the result was downloaded from the Wikidata Query Service (YYYY-MM-DD).")
+@click.option("--name", default="wikidata-p190", show_default=True,
+              help="File stem (and graph name) of the written Turtle file in the data directory.")
+@click.pass_context
+def import_wikidata_command(ctx: click.Context, file: Path, retrieved: str, name: str) -> None:
+    """Import a WDQS result of docs/wikidata-p190.rq (JSON or CSV), aligned by GeoNames ID."""
+    import datetime as dt
+
+    from citygraph.wikidata.importer import import_wikidata, query_text
+
+    try:
+        dt.date.fromisoformat(retrieved)
+    except ValueError:
+        raise click.BadParameter("give the date as YYYY-MM-DD", param_hint="--retrieved") from None
+    if not name.replace("-", "").isalnum():
+        raise click.BadParameter("letters, digits and '-' only", param_hint="--name")
+    config = get_config(ctx)
+    out = config.data_dir / f"{name}.ttl"
+    s = import_wikidata(config, file, retrieved, out, query_text())
+    click.echo(f"imported {s.statements} P190 statements ({s.rows} rows, {s.duplicates} merged), "
+               f"{s.items} items, {s.aligned} aligned by GeoNames ID: {s.triples} triples → "
+               f"{out}")

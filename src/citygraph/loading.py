@@ -167,6 +167,15 @@ def _compact_and_count(store: ox.Store, progress: Progress, *, large: bool) -> d
     return counts
 
 
+def _derived_graphs(store: ox.Store, config: Config, progress: Progress) -> None:
+    """Graphs computed from the loaded ones: the comparison with imported Wikidata data."""
+    from citygraph.wikidata.compare import add_comparison
+
+    count = add_comparison(store, config.base_iri, graph_iri(config, "comparison"))
+    if count:
+        progress(f"comparison with Wikidata: {count} triples → {graph_iri(config, 'comparison')}")
+
+
 def _load_build(config: Config, sources: list[Source], path: Path, start_from: Path | None,
                 progress: Progress) -> BuildInfo:
     if start_from is not None:
@@ -182,6 +191,7 @@ def _load_build(config: Config, sources: list[Source], path: Path, start_from: P
             _bulk_load(store, source, config.base_iri, progress)
             progress(f"loaded {shown(source.path)} → {source.graph} "
                      f"({time.monotonic() - t0:.2f} s)")
+    _derived_graphs(store, config, progress)
     counts = _compact_and_count(store, progress, large=len(small) < len(sources))
     del store  # closes RocksDB before the build is published
     total = sum(counts.values())
