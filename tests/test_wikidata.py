@@ -123,3 +123,18 @@ def test_bad_result_file_is_refused(tmp_path: Path) -> None:
     result = cli("import", "wikidata", str(FIXTURE), "--retrieved", "1.12.2026",
                  env={"CITYGRAPH_PROJECT_DIR": str(tmp_path)})
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_example_query_answers_where_wikidata_disagrees(
+        imported: tuple[Path, dict[str, str]]) -> None:
+    _, env = imported
+    result = cli("query", f"@{ROOT / 'docs' / 'wikidata-disagreements.rq'}", "--format", "csv",
+                 env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("different date,") and "startDate,1959,1958" in line
+               for line in lines), lines
+    assert any(line.startswith("only in the external source,") and "Testhaven" in line
+               for line in lines), lines
+    assert any(line.startswith("only in the official data,") and "Aarhus" in line
+               for line in lines), lines
