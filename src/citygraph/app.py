@@ -38,6 +38,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["citygraph"] = Runtime(config, metrics)
 
     from citygraph import ops
+    from citygraph.changes import views as changes_views
     from citygraph.linkeddata import views as linkeddata_views
     from citygraph.publishing import views as publishing_views
     from citygraph.sparql import views as sparql_views
@@ -48,6 +49,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(linkeddata_views.bp)
     app.register_blueprint(publishing_views.bp)
     app.register_blueprint(workbench_views.bp)
+    app.register_blueprint(changes_views.bp)
     app.register_error_handler(CitygraphError, _citygraph_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)

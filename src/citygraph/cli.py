@@ -133,6 +133,7 @@ def build(ctx: click.Context, store: Path | None, skip_validation: bool, dumps: 
     info = build_store(config, sources)
     click.echo(f"built {info.build_id}: {info.triples} triples in {len(info.graphs)} graphs "
                f"→ {config.store}")
+    print_changes(config, info)
     if dumps:
         publish_dumps(config, info)
 
@@ -159,6 +160,17 @@ def add(ctx: click.Context, graph: str, file: Path, store: Path | None) -> None:
     info = build_store(config, [Source(file, graph)], start_from=current.path)
     publish_dumps(config, info)
     click.echo(f"added {file} as <{graph}>: store now has {info.triples} triples")
+
+
+def print_changes(config: Config, info: BuildInfo) -> None:
+    """The summary of the build's change set (citygraph.changes)."""
+    from citygraph.changes.changeset import summaries
+    from citygraph.changes.report import summary_lines
+
+    latest = next((s for s in summaries(config.store) if s.get("build") == info.build_id), None)
+    if latest is not None and info.path is not None:
+        stores = [ox.Store.read_only(str(info.path))]
+        click.echo("\n".join(summary_lines(latest, config.base_iri, stores)))
 
 
 def publish_dumps(config: Config, info: BuildInfo) -> None:
@@ -340,3 +352,58 @@ def import_wikidata_command(ctx: click.Context, file: Path, retrieved: str, name
     click.echo(f"imported {s.statements} P190 statements ({s.rows} rows, {s.duplicates} merged), "
                f"{s.items} items, {s.aligned} aligned by GeoNames ID: {s.triples} triples → "
                f"{out}")
+
+
+@main.command("diff")
+@click.option("--from", "from_build", default=None,
+              help="Build id to compare from (default: the current build).")
+@click.option("--to", "to_build", default=None,
+              help="Build id to compare to (default: what building the data now would give).")
+@click.option("--patch", type=click.Path(path_type=Path), default=None,
+              help="Write the changes as RDF Patch.")
+@click.option("--added", type=click.Path(path_type=Path), default=None,
+              help="Write the added quads as N-Quads.")
+@click.option("--removed", type=click.Path(path_type=Path), default=None,
+              help="Write the removed quads as N-Quads.")
+@store_option
+@click.pass_context
+def diff_command(ctx: click.Context, from_build: str | None, to_build: str | None,
+                 patch: Path | None, added: Path | None, removed: Path | None,
+                 store: Path | None) -> None:
+    """Show what a build (or building the data now) changes: triples per graph and thing."""
+    import tempfile
+
+    from citygraph.changes.changeset import diff_builds
+    from citygraph.changes.report import diff_summary, summary_lines, write_files
+
+    config = get_config(ctx, store=store)
+    store_dir = StoreDir(config.store)
+    old = _build_path(store_dir, from_build) if from_build or store_dir.exists() else None
+    with tempfile.TemporaryDirectory(prefix=".diff-", dir=config.store.parent
+                                     if config.store.parent.is_dir() else None) as tmp:
+        if to_build is not None:
+            new = _build_path(store_dir, to_build)
+        else:
+            scratch = config.replace(store=Path(tmp) / "store", changes_max_triples=0)
+            new_info = build_store(scratch, discover(config), progress=lambda _m: None)
+            assert new_info.path is not None
+            new = new_info.path
+        changes = diff_builds(old, new)
+        summary = diff_summary(changes, old.name if old else None, to_build or "data")
+        stores = [ox.Store.read_only(str(p)) for p in (new, old) if p is not None]
+        click.echo("\n".join(summary_lines(summary, config.base_iri, stores)))
+        for path in write_files(changes, summary, patch, added, removed):
+            click.echo(f"wrote {path}", err=True)
+
+
+def _build_path(store_dir: StoreDir, build_id: str | None) -> Path:
+    if build_id is None:
+        info = store_dir.current_build()
+        assert info.path is not None
+        return info.path
+    path = store_dir.builds / build_id
+    if not build_id.replace("-", "").replace("T", "").isalnum() or not path.is_dir():
+        known = sorted(p.name for p in store_dir.builds.iterdir() if p.is_dir()) \
+            if store_dir.builds.is_dir() else []
+        raise DataError(f"no build '{build_id}' in {store_dir.root} (kept: {', '.join(known)})")
+    return path

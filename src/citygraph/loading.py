@@ -142,11 +142,21 @@ def build_store(config: Config, sources: list[Source], *, start_from: Path | Non
         path = store_dir.new_build_path()
         try:
             info = _load_build(config, sources, path, start_from, progress)
+            _record_changes(config, store_dir, info)
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
         store_dir.publish(info)
     return info
+
+
+def _record_changes(config: Config, store_dir: StoreDir, info: BuildInfo) -> None:
+    """The change set against the build now current (citygraph.changes), before publishing."""
+    from citygraph.changes.changeset import record
+
+    previous = store_dir.current_build() if store_dir.exists() else None
+    record(config.store, info, previous, max_triples=config.changes_max_triples,
+           keep=max(config.changes_kept, 3))
 
 
 def _compact_and_count(store: ox.Store, progress: Progress, *, large: bool) -> dict[str, int]:

@@ -63,20 +63,32 @@ def link(iri: str) -> str | None:
 
 
 def respond(body: bytes | str, media: MediaType, tag: str, *, status: int = 200,
-            vary: tuple[str, ...] = ("Accept",)) -> Response:
-    """A response with the validators of the current build, as sparql/views.py does."""
+            vary: tuple[str, ...] = ("Accept",), modified: str | None = None) -> Response:
+    """A response with the validators of the current build, as sparql/views.py does;
+    ``modified``: when the thing last changed, if not in the current build."""
     info = runtime().build()
     response = Response(body, status=status, content_type=media.content_type)
     for header in vary:
         response.vary.add(header)
     digest = hashlib.sha256(tag.encode()).hexdigest()[:16]
     response.set_etag(f"{info.build_id}-{media.name}-{digest}")
-    response.last_modified = datetime.fromisoformat(info.built_at.replace("Z", "+00:00"))
+    stamp = modified or info.built_at
+    response.last_modified = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     response.cache_control.public = True
     response.cache_control.max_age = 300
     if status == 200:
         response.make_conditional(request)
     return response
+
+
+def _entity_modified(thing_iri: str) -> str | None:
+    """The time of the build in which the thing last changed (citygraph.changes)."""
+    from citygraph.changes.changeset import entity_modified
+
+    info = runtime().build()
+    if info.path is None:  # a remote backend keeps no change sets
+        return None
+    return entity_modified(runtime().config.store, info.build_id, thing_iri)
 
 
 def _override(extension: str | None) -> str | None:
@@ -131,7 +143,7 @@ def document(type_: str, slug: str) -> Response:
         tag = f"doc/{key.path}/{lang}"
     else:
         body, vary, tag = runtime().construct(query, media.name), ("Accept",), f"doc/{key.path}"
-    response = respond(body, media, tag, vary=vary)
+    response = respond(body, media, tag, vary=vary, modified=_entity_modified(thing_iri))
     response.headers["Content-Location"] = _variant_url(key, media)
     for header in _link_headers(key):
         response.headers.add("Link", header)
