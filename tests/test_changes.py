@@ -7,7 +7,6 @@ import shutil
 import time
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
