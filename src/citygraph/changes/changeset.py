@@ -107,8 +107,9 @@ def record(store_root: Path, info: BuildInfo, previous: BuildInfo | None, *,
                                "previous": previous.build_id if previous else None}
     sizes = [info.triples, previous.triples if previous else 0]
     modified = _previous_modified(root, previous)
-    if max(sizes) > max_triples:
-        summary["skipped"] = f"more than {max_triples} triples: fetch the dumps instead"
+    if previous is None or max(sizes) > max_triples:
+        summary["skipped"] = ("first build: fetch the dumps" if previous is None else
+                              f"more than {max_triples} triples: fetch the dumps instead")
         modified = {"base": info.built_at, "changed": {}}
     else:
         diff = diff_builds(previous.path if previous else None, info.path)

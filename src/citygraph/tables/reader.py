@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import pyoxigraph as ox
 
@@ -27,6 +27,42 @@ LEXICAL = {
     "anyURI": re.compile(r"https?://\S+"),
 }
 Origin = tuple[str, int]  # shown file name, row
+SIMPLE = re.compile(r"^([^{}]*)\{(\+?)([A-Za-z0-9_]+)\}([^{}]*)$")
+# RFC 6570: simple expansion keeps only unreserved characters; "+" keeps reserved ones too
+UNRESERVED = "-._~"
+BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+RESERVED = UNRESERVED + ":/?#[]@!$&'()*+,;="
+
+
+class Expander:
+    """A URI template expanded and resolved against the base. Templates with one variable
+    (``id/city/{id}``, ``{+source}``) are expanded directly, the rest by ``uritemplate``;
+    both give the RFC 6570 result, resolved as urljoin would."""
+
+    def __init__(self, template: Any, base: str) -> None:
+        self.template, self.base = template, base
+        m = SIMPLE.match(str(template.uri))
+        self.simple = m is not None
+        if m is not None:
+            prefix, plus, self.var, self.suffix = m.groups()
+            self.safe = RESERVED if plus else UNRESERVED
+            self.absolute = ":" in prefix.split("/", 1)[0]
+            self.raw_prefix = prefix
+            self.prefix = prefix if self.absolute or not prefix else urljoin(base, prefix)
+            self.empty_prefix = not prefix
+
+    def __call__(self, values: dict[str, str]) -> str:
+        raw = values.get(self.var, "") if self.simple else ""
+        tricky = "%" in raw and (self.safe == UNRESERVED or BARE_PERCENT.search(raw))
+        if not self.simple or tricky:
+            return urljoin(self.base, str(self.template.expand(**values)))
+        # reserved expansion keeps pct-encoded triplets (RFC 6570 §3.2.3)
+        value = quote(raw, safe=self.safe + ("%" if self.safe == RESERVED else ""))
+        if self.empty_prefix or (not self.absolute and (
+                value.startswith("/") or ".." in value or "?" in value or "#" in value
+                or ":" in value.split("/", 1)[0])):
+            return urljoin(self.base, f"{self.raw_prefix}{value}{self.suffix}")
+        return f"{self.prefix}{value}{self.suffix}"
 
 
 @dataclass
@@ -124,6 +160,7 @@ class RowReader:
                  ref_spaces: tuple[str, ...]) -> None:
         self.spec, self.base, self.data, self.ref_spaces = spec, base_iri, data, ref_spaces
         self.file = spec.shown_name
+        self._expanders: dict[int, Expander] = {}
 
     def read(self) -> None:
         try:
@@ -215,7 +252,10 @@ class RowReader:
             data.triples.extend(ox.Triple(s, p, o) for o in objects)
 
     def _iri(self, template: Any, values: dict[str, str]) -> str:
-        return urljoin(self.base, str(template.expand(**values)))
+        expander = self._expanders.get(id(template))
+        if expander is None:
+            expander = self._expanders[id(template)] = Expander(template, self.base)
+        return expander(values)
 
     def _err(self, number: int, col: ColumnSpec, value: str, key: str, **fields: str) -> None:
         self.data.errors.append(row_error(self.file, number, col.title, value, key, **fields))
