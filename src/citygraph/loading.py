@@ -181,9 +181,11 @@ def _derived_graphs(store: ox.Store, config: Config, progress: Progress) -> None
     """Graphs computed from the loaded ones: the comparison with imported Wikidata data."""
     from citygraph.wikidata.compare import add_comparison
 
+    started = time.monotonic()
     count = add_comparison(store, config.base_iri, graph_iri(config, "comparison"))
     if count:
-        progress(f"comparison with Wikidata: {count} triples → {graph_iri(config, 'comparison')}")
+        progress(f"comparison with Wikidata: {count} triples → {graph_iri(config, 'comparison')} "
+                 f"({time.monotonic() - started:.2f} s)")
 
 
 def _load_build(config: Config, sources: list[Source], path: Path, start_from: Path | None,

@@ -5,10 +5,11 @@ into the graph ``graph/comparison`` as cg:Claim records (docs/model.md, "Claims"
 - only in the official data: an official relation Wikidata does not list for that city;
 - different date: both have it, with another start or end year.
 
-A city has official data when it publishes a source of one of its own relations (the source
-page's ``dct:publisher``). Items are the same as citygraph resources only through an
-alignment (``skos:exactMatch`` backed by a cg:Alignment). Wikidata dates come without their
-precision, so dates are compared by year. Nothing here adds to the official relations.
+The city compared is the focal city of the dataset description (``cg:focalCity``), else the
+city with the most official relations (whose list the data is). Items are the same as
+citygraph resources only through an alignment (``skos:exactMatch`` backed by a cg:Alignment).
+Wikidata dates come without their precision, so dates are compared by year. Nothing here
+adds to the official relations.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ ALIGNED = """SELECT ?r ?q WHERE { ?a a cg:Alignment ; cg:alignedResource ?r ; cg
 OFFICIAL = """SELECT ?rel ?a ?b ?start ?end WHERE {
   ?rel cg:relationType ?t ; cg:partner ?a , ?b . FILTER(?a != ?b)
   OPTIONAL { ?rel schema:startDate ?start } OPTIONAL { ?rel schema:endDate ?end } }"""
-COVERED = """SELECT DISTINCT ?c WHERE { ?rel cg:relationType ?t ; cg:partner ?c ; dct:source ?s .
-  ?s dct:publisher ?c }"""
+# the focal city of the dataset description, else the city with the most official relations
+FOCAL = "SELECT DISTINCT ?c WHERE { ?dataset cg:focalCity ?c }"
+COVERED = """SELECT ?c WHERE { ?rel cg:relationType ?t ; cg:partner ?c }
+  GROUP BY ?c ORDER BY DESC(COUNT(DISTINCT ?rel)) ?c LIMIT 1"""
 TWINNINGS = """SELECT ?by ?other ?start ?end ?src WHERE { ?t a cg:ExternalTwinning ;
   cg:statedBy ?by ; cg:externalPartner ?other ; dct:source ?src . FILTER(?other != ?by)
   OPTIONAL { ?t schema:startDate ?start } OPTIONAL { ?t schema:endDate ?end } }"""
@@ -90,7 +93,7 @@ class Comparison:
         for s in _rows(self.store, OFFICIAL):
             official[str(_value(s, "a"))][str(_value(s, "b"))] = (
                 str(_value(s, "rel")), _value(s, "start"), _value(s, "end"))
-        for s in _rows(self.store, COVERED):
+        for s in _rows(self.store, FOCAL) or _rows(self.store, COVERED):
             city = str(_value(s, "c"))
             if city in to_wd and city in stated:
                 self._city(city, official[city], stated[city], types)
