@@ -155,6 +155,20 @@ def test_valid_tables_build_and_are_queryable(tmp_path: Path) -> None:
     result = cli("query", "SELECT ?d WHERE { GRAPH <https://w3id.org/citygraph/graph/relations> "
                  "{ ?r <https://schema.org/startDate> ?d } }", env=env(root))
     assert "1990" in result.output
+    # add: a further table as a named graph, described by its own metadata file
+    extra = tmp_path / "more.csv"
+    extra.write_text(rel.replace("testburg-probstadt,", "probstadt-testburg,")
+                     .replace("1990", "1991"), encoding="utf-8")
+    meta = json.loads((root / "data" / "csv-metadata.json").read_text(encoding="utf-8"))
+    table = next(t for t in meta["tables"] if t["url"] == "relations.csv")
+    (tmp_path / "more.csv-metadata.json").write_text(json.dumps(
+        {"@context": "http://www.w3.org/ns/csvw", **table, "url": "more.csv"}), encoding="utf-8")
+    result = cli("add", "--graph", "https://w3id.org/citygraph/graph/more", str(extra),
+                 env=env(root))
+    assert result.exit_code == 0, result.output
+    result = cli("query", "SELECT ?d WHERE { GRAPH <https://w3id.org/citygraph/graph/more> "
+                 "{ ?r <https://schema.org/startDate> ?d } }", env=env(root))
+    assert "1991" in result.output
 
 
 def test_workbook_sheets_are_tables(tmp_path: Path) -> None:
