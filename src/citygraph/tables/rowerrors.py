@@ -22,7 +22,8 @@ class RowError:
 
     def text(self) -> str:
         value = f" „{self.value}“" if self.value else ""
-        return (f"{self.file}:{self.row}:{self.column}:{value}\n"
+        where = f"{self.file}:{self.row}:{self.column}" if self.row else self.file
+        return (f"{where}:{value}\n"
                 f"  de: {self.message_de}\n  en: {self.message_en}")
 
 
