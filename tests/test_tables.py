@@ -16,10 +16,10 @@ from tests.conftest import ROOT
 
 BASE = "https://w3id.org/citygraph/"
 CITIES = "id,label_de,label_en,country,geonames,lat,long,source\n" \
-         "testburg,Testburg,Testburg,DEU,,54.1,12.1,https://example.org/a\n" \
+         "musterstadt,Musterstadt,Musterstadt,DEU,,54.1,12.1,https://example.org/a\n" \
          "probstadt,Probstadt,Probstadt,POL,,53.4,14.5,https://example.org/a\n"
 SOURCES = "url,label_de,label_en,title_de,title_en,publisher,issued,language\n" \
-          "https://example.org/a,Seite A,Page A,Seite A,,city/testburg,2020-01-02,DEU\n"
+          "https://example.org/a,Seite A,Page A,Seite A,,city/musterstadt,2020-01-02,DEU\n"
 REL_HEAD = "id,class,relation_type,partner_1,partner_2,status,start,end,label_de,label_en," \
            "note_de,note_en,agreements,source\n"
 
@@ -36,6 +36,8 @@ def project(tmp_path: Path, tables: dict[str, str], ttl: tuple[str, ...] = ("cou
     assert cli("template", "--out", str(root / "data")).exit_code == 0
     for name in ttl:
         shutil.copy(ROOT / "data" / f"{name}.ttl", root / "data")
+    # the dataset description of the fictitious city the tables describe
+    shutil.copy(ROOT / "tests" / "fixtures" / "second-city" / "dataset.ttl", root / "data")
     for name, text in tables.items():
         (root / "data" / name).write_text(text, encoding="utf-8")
     return root
@@ -89,11 +91,11 @@ def test_example_tables_yield_the_same_facts_as_the_turtle(tmp_path: Path) -> No
 
 def test_row_errors_name_file_row_column_and_nothing_is_built(tmp_path: Path) -> None:
     rel = REL_HEAD + \
-        "testburg-probstadt,Partnership,partnership,city/testburg,city/probstadt,aktiv,19x7,,," \
+        "musterstadt-probstadt,Partnership,partnership,city/musterstadt,city/probstadt,aktiv,19x7,,," \
         "T–P,,,,https://example.org/a\n" \
-        "probstadt-testburg,Partnership,partnership,city/testburg,city/probstadt,active,1957,,," \
+        "probstadt-musterstadt,Partnership,partnership,city/musterstadt,city/probstadt,active,1957,,," \
         "T–P,,,,https://example.org/a\n" \
-        "probstadt-testburg,Partnership,partnership,city/testburg,city/probstadt,active,1958,,," \
+        "probstadt-musterstadt,Partnership,partnership,city/musterstadt,city/probstadt,active,1958,,," \
         "T–P,,,,https://example.org/a\n"
     cities = CITIES + "nowhere,Nirgendwo,Nowhere,XYZ,,54,12,https://example.org/a\n" \
         "komma,Komma,Comma,DEU,,\"54,1\",12,https://example.org/a\n"
@@ -120,7 +122,7 @@ def test_row_errors_name_file_row_column_and_nothing_is_built(tmp_path: Path) ->
 
 def test_missing_column_and_required_value(tmp_path: Path) -> None:
     rel = "id,class,relation_type,partner_1,partner_2,start,source\n" \
-          "a-b,Partnership,partnership,city/testburg,city/probstadt,1990,\n"
+          "a-b,Partnership,partnership,city/musterstadt,city/probstadt,1990,\n"
     root = project(tmp_path, {"relations.csv": rel.replace(",start", "").replace(",1990", ""),
                               "cities.csv": CITIES, "sources.csv": SOURCES})
     result = cli("validate", env=env(root))
@@ -131,7 +133,7 @@ def test_missing_column_and_required_value(tmp_path: Path) -> None:
 
 
 def test_shape_violation_of_a_row_is_reported_at_its_row(tmp_path: Path) -> None:
-    rel = REL_HEAD + "testburg-probstadt,Partnership,partnership,city/testburg,city/probstadt," \
+    rel = REL_HEAD + "musterstadt-probstadt,Partnership,partnership,city/musterstadt,city/probstadt," \
         "active,1990,1980,Partnerschaft T–P,T–P twinning,,,,https://example.org/a\n"
     root = project(tmp_path, {"relations.csv": rel, "cities.csv": CITIES,
                               "sources.csv": SOURCES})
@@ -146,7 +148,7 @@ def test_shape_violation_of_a_row_is_reported_at_its_row(tmp_path: Path) -> None
 
 
 def test_valid_tables_build_and_are_queryable(tmp_path: Path) -> None:
-    rel = REL_HEAD + "testburg-probstadt,Partnership,partnership,city/testburg,city/probstadt," \
+    rel = REL_HEAD + "musterstadt-probstadt,Partnership,partnership,city/musterstadt,city/probstadt," \
         "active,1990,,Partnerschaft T–P,T–P twinning,,,,https://example.org/a\n"
     root = project(tmp_path, {"relations.csv": rel, "cities.csv": CITIES,
                               "sources.csv": SOURCES})
@@ -157,7 +159,7 @@ def test_valid_tables_build_and_are_queryable(tmp_path: Path) -> None:
     assert "1990" in result.output
     # add: a further table as a named graph, described by its own metadata file
     extra = tmp_path / "more.csv"
-    extra.write_text(rel.replace("testburg-probstadt,", "probstadt-testburg,")
+    extra.write_text(rel.replace("musterstadt-probstadt,", "probstadt-musterstadt,")
                      .replace("1990", "1991"), encoding="utf-8")
     meta = json.loads((root / "data" / "csv-metadata.json").read_text(encoding="utf-8"))
     table = next(t for t in meta["tables"] if t["url"] == "relations.csv")
@@ -177,7 +179,7 @@ def test_workbook_sheets_are_tables(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "relations"
-    for line in csv.reader((REL_HEAD + "t-p,Partnership,partnership,city/testburg,"
+    for line in csv.reader((REL_HEAD + "t-p,Partnership,partnership,city/musterstadt,"
                             "city/probstadt,active,1990,bald,,,,,,https://example.org/a\n")
                            .splitlines()):
         sheet.append(line)

@@ -196,6 +196,8 @@ def example_store_rows(config: Any) -> Example:
 
     store = ox.Store()
     for source in discover(config):
-        if source.path.parent == config.data_dir and not is_table(source.path):
+        if source.path.parent == config.data_path and not is_table(source.path):
             store.bulk_extend(parse_file(source.path, config.base_iri))
-    return example_rows(store, config.base_iri, None)
+    focal = [s["c"].value for s in store.query(  # type: ignore[union-attr]
+        "SELECT ?c WHERE { ?d <https://w3id.org/citygraph/def#focalCity> ?c }")]
+    return example_rows(store, config.base_iri, focal[0] if len(focal) == 1 else None)

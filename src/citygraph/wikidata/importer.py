@@ -44,7 +44,7 @@ def geonames_index(config: Config, skip: Path) -> dict[str, set[str]]:
     same_as = PREFIXES["owl"] + "sameAs"
     index: dict[str, set[str]] = {}
     for source in discover(config):
-        if source.path.parent != config.data_dir or source.path.resolve() == skip.resolve():
+        if source.path.parent != config.data_path or source.path.resolve() == skip.resolve():
             continue
         for quad in parse_file(source.path, config.base_iri):
             obj, subject = quad.object, quad.subject
