@@ -20,6 +20,7 @@ CITIES = "id,label_de,label_en,country,geonames,lat,long,source\n" \
          "probstadt,Probstadt,Probstadt,POL,,53.4,14.5,https://example.org/a\n"
 SOURCES = "url,label_de,label_en,title_de,title_en,publisher,issued,language\n" \
           "https://example.org/a,Seite A,Page A,Seite A,,city/musterstadt,2020-01-02,DEU\n"
+PAIR = "Partnership,partnership,city/musterstadt,city/probstadt"
 REL_HEAD = "id,class,relation_type,partner_1,partner_2,status,start,end,label_de,label_en," \
            "note_de,note_en,agreements,source\n"
 
@@ -91,11 +92,11 @@ def test_example_tables_yield_the_same_facts_as_the_turtle(tmp_path: Path) -> No
 
 def test_row_errors_name_file_row_column_and_nothing_is_built(tmp_path: Path) -> None:
     rel = REL_HEAD + \
-        "musterstadt-probstadt,Partnership,partnership,city/musterstadt,city/probstadt,aktiv,19x7,,," \
+        f"musterstadt-probstadt,{PAIR},aktiv,19x7,,," \
         "T–P,,,,https://example.org/a\n" \
-        "probstadt-musterstadt,Partnership,partnership,city/musterstadt,city/probstadt,active,1957,,," \
+        f"probstadt-musterstadt,{PAIR},active,1957,,," \
         "T–P,,,,https://example.org/a\n" \
-        "probstadt-musterstadt,Partnership,partnership,city/musterstadt,city/probstadt,active,1958,,," \
+        f"probstadt-musterstadt,{PAIR},active,1958,,," \
         "T–P,,,,https://example.org/a\n"
     cities = CITIES + "nowhere,Nirgendwo,Nowhere,XYZ,,54,12,https://example.org/a\n" \
         "komma,Komma,Comma,DEU,,\"54,1\",12,https://example.org/a\n"
@@ -122,7 +123,7 @@ def test_row_errors_name_file_row_column_and_nothing_is_built(tmp_path: Path) ->
 
 def test_missing_column_and_required_value(tmp_path: Path) -> None:
     rel = "id,class,relation_type,partner_1,partner_2,start,source\n" \
-          "a-b,Partnership,partnership,city/musterstadt,city/probstadt,1990,\n"
+          f"a-b,{PAIR},1990,\n"
     root = project(tmp_path, {"relations.csv": rel.replace(",start", "").replace(",1990", ""),
                               "cities.csv": CITIES, "sources.csv": SOURCES})
     result = cli("validate", env=env(root))
@@ -133,7 +134,7 @@ def test_missing_column_and_required_value(tmp_path: Path) -> None:
 
 
 def test_shape_violation_of_a_row_is_reported_at_its_row(tmp_path: Path) -> None:
-    rel = REL_HEAD + "musterstadt-probstadt,Partnership,partnership,city/musterstadt,city/probstadt," \
+    rel = REL_HEAD + f"musterstadt-probstadt,{PAIR}," \
         "active,1990,1980,Partnerschaft T–P,T–P twinning,,,,https://example.org/a\n"
     root = project(tmp_path, {"relations.csv": rel, "cities.csv": CITIES,
                               "sources.csv": SOURCES})
@@ -148,7 +149,7 @@ def test_shape_violation_of_a_row_is_reported_at_its_row(tmp_path: Path) -> None
 
 
 def test_valid_tables_build_and_are_queryable(tmp_path: Path) -> None:
-    rel = REL_HEAD + "musterstadt-probstadt,Partnership,partnership,city/musterstadt,city/probstadt," \
+    rel = REL_HEAD + f"musterstadt-probstadt,{PAIR}," \
         "active,1990,,Partnerschaft T–P,T–P twinning,,,,https://example.org/a\n"
     root = project(tmp_path, {"relations.csv": rel, "cities.csv": CITIES,
                               "sources.csv": SOURCES})

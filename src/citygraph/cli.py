@@ -122,8 +122,10 @@ def validate_command(ctx: click.Context, files: tuple[Path, ...], data_dir: Path
 def require_description(paths: list[Path], config: Config) -> None:
     """The data directory must describe its dataset (cg:focalCity): the site reads it."""
     from citygraph.site import has_description
+    from citygraph.tables.schema import is_table
 
-    if not has_description(paths, config.base_iri):
+    # tables hold facts, not the description; their rows are checked (and reported) apart
+    if not has_description([p for p in paths if not is_table(p)], config.base_iri):
         raise DataError(f"{config.data_path}: no dataset description; one data file must "
                         "describe the dataset with cg:focalCity (see data/dataset.ttl)")
 
