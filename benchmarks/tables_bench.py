@@ -64,8 +64,11 @@ def write_ntriples(tables: Path, out: Path) -> int:
 
 
 def project(root: Path, name: str) -> Path:
+    """A project with the shipped ontology and shapes and the description of a fictitious
+    city (the test fixture), so `build` finds its dataset description."""
     path = root / name
     (path / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "fixtures" / "second-city" / "dataset.ttl", path / "data")
     for part in ("ontology", "shapes"):
         os.symlink(ROOT / part, path / part)
     return path
