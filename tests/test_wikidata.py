@@ -108,6 +108,9 @@ def test_relation_page_shows_the_wikidata_claim(imported: tuple[Path, dict[str, 
         assert "1958" in page.get_data(as_text=True)
         assert "wikidata.org/wiki/Q9000001" in page.get_data(as_text=True)
         assert "Wikidata gives 1958, the official data 1959" in page.get_data(as_text=True)
+        city = app.test_client().get("/id/city/rostock", follow_redirects=True,
+                                     headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "Testhaven" in city and "Only Wikidata lists this twinning" in city
     finally:
         app.extensions["citygraph"].executor.close()
 
