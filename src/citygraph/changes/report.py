@@ -3,16 +3,22 @@ labels, and the patch files for a diff between any two builds (or a build and th
 
 from __future__ import annotations
 
+import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from citygraph.changes.changeset import Diff, counts, write_nquads, write_patch
+from citygraph.changes.changeset import Diff, counts, diff_builds, write_nquads, write_patch
+from citygraph.config import Config
+from citygraph.errors import DataError
 from citygraph.namespaces import PREFIXES, data_prefixes, shorten
+from citygraph.store import StoreDir
 
 LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 MAX_THINGS = 40
+BUILD_ID = re.compile(r"^[0-9]{8}T[0-9]{6}-[0-9a-f]{6}$")
 
 
 def label_of(iri: str, stores: list[ox.Store], lang: str = "en") -> str | None:
@@ -25,8 +31,9 @@ def label_of(iri: str, stores: list[ox.Store], lang: str = "en") -> str | None:
     return None
 
 
-def summary_lines(summary: dict[str, Any], base: str, stores: list[ox.Store]) -> list[str]:
-    """Readable lines for a change-set summary (see changeset.record)."""
+def summary_lines(summary: dict[str, Any], base: str, builds: list[Path]) -> list[str]:
+    """Readable lines for a change-set summary (see changeset.record); labels from builds."""
+    stores = [ox.Store.read_only(str(p)) for p in builds]
     if "skipped" in summary:
         return [f"no change set: {summary['skipped']}"]
     since = summary.get("previous") or "an empty store"
@@ -68,3 +75,40 @@ def write_files(diff: Diff, summary: dict[str, Any], patch: Path | None, added: 
         write_nquads(diff.removed, removed)
         written.append(removed)
     return written
+
+
+def _build_path(store_dir: StoreDir, build_id: str | None) -> Path:
+    if build_id is None:
+        info = store_dir.current_build()
+        assert info.path is not None
+        return info.path
+    path = store_dir.builds / build_id
+    if not BUILD_ID.match(build_id) or not path.is_dir():
+        known = sorted(p.name for p in store_dir.builds.iterdir() if p.is_dir()) \
+            if store_dir.builds.is_dir() else []
+        raise DataError(f"no build '{build_id}' in {store_dir.root} (kept: {', '.join(known)})")
+    return path
+
+
+def run_diff(config: Config, from_build: str | None, to_build: str | None, *,
+             patch: Path | None, added: Path | None,
+             removed: Path | None) -> tuple[list[str], list[Path]]:
+    """``citygraph diff``: from a build (default: the current one) to another build or to
+    what building the data directory now gives (built aside, never published)."""
+    from citygraph.loading import build_store, discover
+
+    store_dir = StoreDir(config.store)
+    old = _build_path(store_dir, from_build) if from_build or store_dir.exists() else None
+    parent = config.store.parent if config.store.parent.is_dir() else None
+    with tempfile.TemporaryDirectory(prefix=".diff-", dir=parent) as tmp:
+        if to_build is not None:
+            new = _build_path(store_dir, to_build)
+        else:
+            scratch = config.replace(store=Path(tmp) / "store", changes_max_triples=0)
+            info = build_store(scratch, discover(config), progress=lambda _m: None)
+            assert info.path is not None
+            new = info.path
+        changes = diff_builds(old, new)
+        summary = diff_summary(changes, old.name if old else None, to_build or "data")
+        lines = summary_lines(summary, config.base_iri, [p for p in (new, old) if p])
+        return lines, write_files(changes, summary, patch, added, removed)

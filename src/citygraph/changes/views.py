@@ -9,11 +9,11 @@ import json
 import re
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request, send_file
+from flask import Blueprint, Response, request, send_file
 from werkzeug.exceptions import NotFound
 
 from citygraph.changes.changeset import ADDED, PATCH, REMOVED, changes_root, summaries
-from citygraph.sparql.runtime import Runtime
+from citygraph.web.current import runtime
 
 bp = Blueprint("changes", __name__)
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
@@ -21,11 +21,6 @@ MEDIA = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 BUILD_ID = re.compile(r"^[0-9]{8}T[0-9]{6}-[0-9a-f]{6}$")
 FILES = {PATCH: "application/rdf-patch", ADDED: "application/n-quads",
          REMOVED: "application/n-quads"}
-
-
-def runtime() -> Runtime:
-    rt: Runtime = current_app.extensions["citygraph"]
-    return rt
 
 
 def url(path: str) -> str:
