@@ -34,7 +34,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
     assert first.exit_code == 0, first.output
     partnerships = root / "data" / "partnerships.ttl"
     text = partnerships.read_text(encoding="utf-8")
-    assert text.count('"1959"^^xsd:gYear') == 1
+    assert text.count('"1959"^^xsd:gYear') == 2  # the fact and its cg:Statement
     partnerships.write_text(text.replace('"1959"^^xsd:gYear', '"1960"^^xsd:gYear'), "utf-8")
     diff = cli("diff", "--patch", str(root / "p.rdfp"), "--added", str(root / "a.nq"),
                "--removed", str(root / "r.nq"), env=env)
