@@ -79,7 +79,19 @@ def test_example_tables_yield_the_same_facts_as_the_turtle(tmp_path: Path) -> No
 
     def triples(*graphs: str) -> set[tuple[object, ...]]:
         return {(q.subject, q.predicate, q.object) for g in graphs for q in
-                store.quads_for_pattern(None, None, None, ox.NamedNode(f"{BASE}graph/{g}"))}
+                store.quads_for_pattern(None, None, None, ox.NamedNode(f"{BASE}graph/{g}"))
+                if not isinstance(q.subject, ox.BlankNode)}
+
+    def statements(*graphs: str) -> set[tuple[object, ...]]:
+        """Per-fact provenance: (subject, property, value, pages) of each cg:Statement."""
+        query = f"""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+            SELECT ?s ?p ?o (GROUP_CONCAT(STR(?page); separator=" ") AS ?pages) WHERE {{
+              VALUES ?g {{ {" ".join(f"<{BASE}graph/{g}>" for g in graphs)} }}
+              GRAPH ?g {{ ?st a <https://w3id.org/citygraph/def#Statement> ; rdf:subject ?s ;
+                rdf:predicate ?p ; rdf:object ?o ; <http://purl.org/dc/terms/source> ?page }}
+            }} GROUP BY ?s ?p ?o"""
+        return {(r["s"], r["p"], r["o"], frozenset(r["pages"].value.split()))  # type: ignore
+                for r in store.query(query)}  # type: ignore[union-attr]
 
     tables = triples("relations", "sources")
     turtle = triples("partnerships", "friendships", "sources")
@@ -88,6 +100,10 @@ def test_example_tables_yield_the_same_facts_as_the_turtle(tmp_path: Path) -> No
     expected = {t for t in turtle if t[0] in subjects and t[1] in predicates}
     assert tables == expected
     assert len(subjects) > len(rows)  # the relations and their sources
+    # the same sources for each key fact (start, end, status) as the Turtle's cg:Statements
+    made = statements("relations")
+    assert made and made == {s for s in statements("partnerships", "friendships")
+                             if s[0] in subjects and s[1] in predicates}
 
 
 def test_row_errors_name_file_row_column_and_nothing_is_built(tmp_path: Path) -> None:

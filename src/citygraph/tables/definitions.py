@@ -28,6 +28,7 @@ class Col:
     about: str | None = None  # column-level subject template (a relation stated "backwards")
     also: str | None = None
     virtual_value: str | None = None  # a constant IRI for every row (e.g. rdf:type)
+    key_fact: bool = False  # gets its own sources (cg:Statement): column "<name>_source"
     help_de: str = ""
     help_en: str = ""
 
@@ -63,8 +64,8 @@ SOURCE = Col("source", "Quelle", "dct:source", prefix="", separator=" ", require
              help_en="web address(es) of the source, separated by spaces")
 
 
-def _date(name: str, de: str, prop: str, required: bool = False) -> Col:
-    return Col(name, de, prop, datatype="partialDate", required=required,
+def _date(name: str, de: str, prop: str, required: bool = False, key_fact: bool = True) -> Col:
+    return Col(name, de, prop, datatype="partialDate", required=required, key_fact=key_fact,
                help_de="JJJJ, JJJJ-MM oder JJJJ-MM-TT", help_en="YYYY, YYYY-MM or YYYY-MM-DD")
 
 
@@ -82,7 +83,7 @@ TABLES: tuple[TableDef, ...] = (
         Col("title_en", "Titel_en", "dct:title", lang="en"),
         _ref("publisher", "Herausgeber", "dct:publisher", help_de="z. B. city/rostock",
              help_en="e.g. organisation/deutscher-staedtetag"),
-        _date("issued", "veröffentlicht", "dct:issued"),
+        _date("issued", "veröffentlicht", "dct:issued", key_fact=False),
         _ref("language", "Sprache", "dct:language", LANGUAGE, help_de="DEU, ENG …",
              help_en="DEU, ENG …"),
     )),
@@ -109,7 +110,8 @@ TABLES: tuple[TableDef, ...] = (
         _ref("partner_1", "Partner_1", "cg:partner", required=True,
              help_de="z. B. city/rostock", help_en="e.g. city/rostock"),
         _ref("partner_2", "Partner_2", "cg:partner", required=True),
-        _ref("status", "Status", "cg:status", CGREL, help_de="active, suspended oder ended",
+        _ref("status", "Status", "cg:status", CGREL, key_fact=True,
+             help_de="active, suspended oder ended",
              help_en="active, suspended or ended"),
         _date("start", "Beginn", "schema:startDate", required=True),
         _date("end", "Ende", "schema:endDate"),
@@ -125,7 +127,7 @@ TABLES: tuple[TableDef, ...] = (
         Col("kind_de", "Art_de", "cg:agreementKind", lang="de", separator=";"),
         Col("kind_en", "Art_en", "cg:agreementKind", lang="en", separator=";"),
         _date("signing_date", "unterzeichnet", "cg:signingDate"),
-        _ref("signing_place", "Ort", "cg:signingPlace"),
+        _ref("signing_place", "Ort", "cg:signingPlace", key_fact=True),
         *_notes(), SOURCE,
     )),
     TableDef("signatures.csv", "id/signature/", "Unterschriften", "Signatures", columns=(
@@ -134,7 +136,7 @@ TABLES: tuple[TableDef, ...] = (
         _ref("agreement", "Vereinbarung", "cg:hasSignature", "id/signature/", required=True,
              about="id/agreement/{agreement}"),
         *_labels(),
-        _ref("signatory", "Unterzeichner", "cg:signatory", "id/person/"),
+        _ref("signatory", "Unterzeichner", "cg:signatory", "id/person/", key_fact=True),
         Col("office_de", "Amt_de", "cg:office", lang="de"),
         Col("office_en", "Amt_en", "cg:office", lang="en"),
         _ref("on_behalf_of", "für", "cg:onBehalfOf"),
@@ -146,7 +148,8 @@ TABLES: tuple[TableDef, ...] = (
         *_labels(),
         _ref("member", "Mitglied", "org:member", required=True),
         _ref("network", "Netzwerk", "org:organization", "id/network/", required=True),
-        _ref("role", "Rolle", "org:role", CGROLE, help_de="member, co-founder, host …",
+        _ref("role", "Rolle", "org:role", CGROLE, key_fact=True,
+             help_de="member, co-founder, host …",
              help_en="member, co-founder, host …"),
         _date("start", "Beginn", "schema:startDate"),
         _date("end", "Ende", "schema:endDate"),
@@ -162,10 +165,10 @@ TABLES: tuple[TableDef, ...] = (
         *_labels(),
         _date("start", "Beginn", "schema:startDate", required=True),
         _date("end", "Ende", "schema:endDate"),
-        _ref("location", "Ort", "schema:location", separator=" "),
-        _ref("organizer", "Veranstalter", "schema:organizer", separator=" "),
+        _ref("location", "Ort", "schema:location", separator=" ", key_fact=True),
+        _ref("organizer", "Veranstalter", "schema:organizer", separator=" ", key_fact=True),
         _ref("attendee", "Teilnehmende", "schema:attendee", separator=" "),
-        _ref("funder", "Förderer", "schema:funder", separator=" "),
+        _ref("funder", "Förderer", "schema:funder", separator=" ", key_fact=True),
         _ref("about", "betrifft", "schema:about", separator=" "),
         _ref("part_of", "Teil von", "schema:subEvent", "id/event/", about="id/event/{part_of}",
              help_de="Kennung der Hauptveranstaltung (Programm)",

@@ -15,8 +15,9 @@ from urllib.parse import quote, urljoin
 
 import pyoxigraph as ox
 
+from citygraph.namespaces import PREFIXES
 from citygraph.tables.rowerrors import RowError, row_error
-from citygraph.tables.schema import PARTIAL_DATE, XSD, ColumnSpec, TableSpec
+from citygraph.tables.schema import PARTIAL_DATE, SOURCE_PROPERTY, XSD, ColumnSpec, TableSpec
 
 LEXICAL = {
     "gYear": re.compile(r"-?\d{4}"),
@@ -27,6 +28,7 @@ LEXICAL = {
     "anyURI": re.compile(r"https?://\S+"),
 }
 Origin = tuple[str, int]  # shown file name, row
+RDF, CG = PREFIXES["rdf"], PREFIXES["cg"]
 SIMPLE = re.compile(r"^([^{}]*)\{(\+?)([A-Za-z0-9_]+)\}([^{}]*)$")
 # RFC 6570: simple expansion keeps only unreserved characters; "+" keeps reserved ones too
 UNRESERVED = "-._~"
@@ -161,6 +163,9 @@ class RowReader:
         self.spec, self.base, self.data, self.ref_spaces = spec, base_iri, data, ref_spaces
         self.file = spec.shown_name
         self._expanders: dict[int, Expander] = {}
+        self._source_column = next(
+            (c for c in spec.columns if c.property == SOURCE_PROPERTY
+             and c.about_url is spec.about_url), None)
 
     def read(self) -> None:
         try:
@@ -212,8 +217,41 @@ class RowReader:
             parts = [p.strip() for p in text.split(col.separator)] if col.separator else [text]
             objects = [o for o in (self._object(number, col, p, values) for p in parts if p
                                    or col.virtual) if o is not None]
-            self._emit(number, col, subject, objects, text,
-                       check=col.about_url is self.spec.about_url)
+            emitted = self._emit(number, col, subject, objects, text,
+                                 check=col.about_url is self.spec.about_url)
+            if emitted and col.fact_sources is not None and col.property is not None:
+                self._statements(number, col, subject, objects, cells, values)
+
+    def _statements(self, number: int, col: ColumnSpec, subject: str, objects: list[Any],
+                    cells: dict[str, str], values: dict[str, str]) -> None:
+        """A cg:Statement per key fact naming the pages that state it: the fact's own source
+        column, else the row's sources (docs/model.md, "Provenance per fact")."""
+        own = cells.get(str(col.fact_sources), "").split()
+        bad = [page for page in own if not LEXICAL["anyURI"].fullmatch(page)]
+        if bad:
+            self.data.errors.append(row_error(self.file, number, str(col.fact_sources), bad[0],
+                                              "bad-value", kind="anyURI", detail=""))
+            return
+        pages = own or self._row_sources(cells, values)
+        if not pages:
+            return
+        s, p, n = ox.NamedNode(subject), ox.NamedNode(str(col.property)), ox.NamedNode
+        for obj in objects:
+            st = ox.BlankNode()
+            self.data.triples += [ox.Triple(st, n(RDF + "type"), n(CG + "Statement")),
+                                  ox.Triple(st, n(RDF + "subject"), s),
+                                  ox.Triple(st, n(RDF + "predicate"), p),
+                                  ox.Triple(st, n(RDF + "object"), obj),
+                                  *(ox.Triple(st, n(SOURCE_PROPERTY), n(page)) for page in pages)]
+
+    def _row_sources(self, cells: dict[str, str], values: dict[str, str]) -> list[str]:
+        col = self._source_column
+        if col is None or col.value_url is None:
+            return []
+        text = cells.get(col.name, "")
+        parts = text.split(col.separator) if col.separator else [text]
+        return [self._iri(col.value_url, {**values, col.name: part.strip()})
+                for part in parts if part.strip()]
 
     def _object(self, number: int, col: ColumnSpec, text: str,
                 values: dict[str, str]) -> ox.NamedNode | ox.Literal | None:
@@ -228,9 +266,10 @@ class RowReader:
         return lit
 
     def _emit(self, number: int, col: ColumnSpec, subject: str, objects: list[Any], text: str,
-              *, check: bool) -> None:
+              *, check: bool) -> bool:
+        """State the cell's triples; False when there are none or they conflict."""
         if not objects:
-            return
+            return False
         s = ox.NamedNode(subject)
         data = self.data
         data.origins.setdefault(subject, (self.file, number))
@@ -246,10 +285,11 @@ class RowReader:
                   and (earlier[1], earlier[2]) != (self.file, number)):
                 self._err(number, col, text, "conflict", other=f"{earlier[1]}:{earlier[2]}",
                           subject=subject, values=earlier[3])
-                continue
+                return False
             data.columns.setdefault((subject, prop), col.title)
             p = ox.NamedNode(prop)
             data.triples.extend(ox.Triple(s, p, o) for o in objects)
+        return True
 
     def _iri(self, template: Any, values: dict[str, str]) -> str:
         expander = self._expanders.get(id(template))

@@ -37,6 +37,10 @@ PARTIAL_DATE = PREFIXES["cg"] + "partialDate"
 # A common property of a column (an absolute IRI, as CSVW allows no own prefixes): the value
 # is stated under a second property too (rdfs:label and skos:prefLabel).
 ALSO_PROPERTY = PREFIXES["cg"] + "alsoProperty"
+# A common property of a key-fact column: the column naming the pages that state its value
+# (a cg:Statement per fact, docs/model.md "Provenance per fact"); empty: the row's sources.
+FACT_SOURCES = PREFIXES["cg"] + "factSources"
+SOURCE_PROPERTY = PREFIXES["dct"] + "source"
 
 
 def is_table(path: Path) -> bool:
@@ -62,6 +66,7 @@ class ColumnSpec:
     aliases: tuple[str, ...]  # every title the header may use (CSVW titles, any language)
     property: str | None
     also: str | None
+    fact_sources: str | None
     value_url: Any  # csvw URITemplate or None
     about_url: Any
     datatype: str  # full XSD (or cg:partialDate) IRI; xsd:string for plain text
@@ -107,6 +112,7 @@ def _column(col: Column, table_about: Any) -> ColumnSpec:
         column=col, name=name, title=name, aliases=(name, *titles),
         property=expand_curie(prop) if prop else None,
         also=expand_curie(str(also)) if also else None,
+        fact_sources=col.common_props.get(FACT_SOURCES),
         value_url=col.valueUrl, about_url=col.aboutUrl or table_about,
         datatype=_datatype(col), lang=lang, separator=col.separator,
         required=bool(col.required), virtual=bool(col.virtual),

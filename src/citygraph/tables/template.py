@@ -14,7 +14,13 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 from citygraph.tables.definitions import TABLES, Col, TableDef
-from citygraph.tables.schema import ALSO_PROPERTY, GROUP_METADATA, PARTIAL_DATE, expand_curie
+from citygraph.tables.schema import (
+    ALSO_PROPERTY,
+    FACT_SOURCES,
+    GROUP_METADATA,
+    PARTIAL_DATE,
+    expand_curie,
+)
 
 CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
 
@@ -50,7 +56,26 @@ def _column_json(table: TableDef, col: Col) -> dict[str, Any]:
         out["separator"] = col.separator
     if col.also:
         out[ALSO_PROPERTY] = expand_curie(col.also)
+    if col.key_fact:
+        out[FACT_SOURCES] = f"{col.name}_source"
     return out
+
+
+def fact_source_column(col: Col) -> Col:
+    """The optional column naming the pages that state a key fact's value."""
+    return Col(f"{col.name}_source", f"{col.de}_Quelle", separator=" ",
+               help_de="Quelle(n) genau dieses Werts; leer: die Quelle der Zeile",
+               help_en="source(s) of exactly this value; empty: the row's source")
+
+
+def with_fact_sources(table: TableDef) -> tuple[Col, ...]:
+    """The table's columns, each key fact followed by its source column."""
+    out: list[Col] = []
+    for col in table.columns:
+        out.append(col)
+        if col.key_fact:
+            out.append(fact_source_column(col))
+    return tuple(out)
 
 
 def metadata(tables_defs: Iterable[TableDef] = TABLES) -> dict[str, Any]:
@@ -65,12 +90,13 @@ def metadata(tables_defs: Iterable[TableDef] = TABLES) -> dict[str, Any]:
             "tableSchema": {"aboutUrl": about,
                             # CSVW: virtual columns come after all real ones
                             "columns": [_column_json(table, c) for c in sorted(
-                                table.columns, key=lambda c: c.virtual_value is not None)]}})
+                                with_fact_sources(table),
+                                key=lambda c: c.virtual_value is not None)]}})
     return {"@context": CSVW_CONTEXT, "tables": tables}
 
 
 def _header(table: TableDef) -> list[str]:
-    return [c.name for c in table.columns if not c.virtual_value]
+    return [c.name for c in with_fact_sources(table) if not c.virtual_value]
 
 
 def with_languages(table: TableDef, langs: Iterable[str]) -> TableDef:
@@ -150,8 +176,25 @@ def table_rows(table: TableDef, store: ox.Store, subjects: Iterable[str],
                     row.update(_cells([col], terms, base))
             else:
                 row.update(_cells(cols, terms, base))
+            for col in cols:
+                if col.key_fact:
+                    row[f"{col.name}_source"] = " ".join(fact_pages(store, node, prop))
         rows.append(row)
     return rows
+
+
+def fact_pages(store: ox.Store, node: ox.NamedNode, prop: str) -> list[str]:
+    """The pages the cg:Statements of the node's values of prop name."""
+    rdf, cg = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "https://w3id.org/citygraph/def#"
+    pages: set[str] = set()
+    for quad in store.quads_for_pattern(None, ox.NamedNode(rdf + "subject"), node):
+        st = quad.subject
+        if ox.Quad(st, ox.NamedNode(rdf + "type"), ox.NamedNode(cg + "Statement")) not in store \
+                or ox.Quad(st, ox.NamedNode(rdf + "predicate"), ox.NamedNode(prop)) not in store:
+            continue
+        pages.update(str(getattr(q.object, "value", "")) for q in store.quads_for_pattern(
+            st, ox.NamedNode("http://purl.org/dc/terms/source"), None))
+    return sorted(pages)
 
 
 EXAMPLE_QUERY = """
