@@ -110,3 +110,13 @@ def test_entities_carry_the_time_they_last_changed(two_builds: dict[str, Any]) -
     again = client.get("/doc/relation/rostock-szczecin.ttl",
                        headers={"If-Modified-Since": unchanged.headers["Last-Modified"]})
     assert again.status_code == 304
+
+
+def test_diff_between_two_kept_builds(two_builds: dict[str, Any]) -> None:
+    root, env = two_builds["root"], two_builds["env"]
+    builds = sorted(p.name for p in (root / "store" / "changes").iterdir())
+    result = cli("diff", "--from", builds[0], "--to", builds[1], env=env)
+    assert result.exit_code == 0, result.output
+    assert "+1 −1 triples" in result.output and "rostock-turku" in result.output
+    result = cli("diff", "--from", "no-such-build", env=env)
+    assert result.exit_code == 1 and "no build 'no-such-build'" in result.output

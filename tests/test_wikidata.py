@@ -141,3 +141,29 @@ def test_example_query_answers_where_wikidata_disagrees(
                for line in lines), lines
     assert any(line.startswith("only in the official data,") and "Aarhus" in line
                for line in lines), lines
+
+
+def test_csv_result_reads_like_json(tmp_path: Path) -> None:
+    """WDQS's CSV download: plain values, no language tags; same statements and alignment."""
+    import csv
+    import json
+
+    from citygraph.wikidata.results import VARIABLES, read_result
+
+    doc = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    out = tmp_path / "p190.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(VARIABLES)
+        for b in doc["results"]["bindings"]:
+            writer.writerow([b.get(v, {}).get("value", "") for v in VARIABLES])
+    from_csv, from_json = read_result(out), read_result(FIXTURE)
+    assert from_csv.statements.keys() == from_json.statements.keys()
+    assert {q: i.geonames for q, i in from_csv.items.items()} == \
+        {q: i.geonames for q, i in from_json.items.items()}
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "data", root / "data")
+    result = cli("import", "wikidata", str(out), "--retrieved", "2026-12-01",
+                 env={"CITYGRAPH_PROJECT_DIR": str(root)})
+    assert result.exit_code == 0, result.output
+    assert "4 P190 statements" in result.output and "3 aligned" in result.output
