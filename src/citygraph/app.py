@@ -39,6 +39,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     from citygraph import ops
     from citygraph.linkeddata import views as linkeddata_views
+    from citygraph.network import web as network_views
     from citygraph.publishing import views as publishing_views
     from citygraph.sparql import views as sparql_views
     from citygraph.workbench import views as workbench_views
@@ -48,6 +49,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(linkeddata_views.bp)
     app.register_blueprint(publishing_views.bp)
     app.register_blueprint(workbench_views.bp)
+    app.register_blueprint(network_views.bp)
     app.register_error_handler(CitygraphError, _citygraph_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)

@@ -275,3 +275,12 @@ def synth(ctx: click.Context, cities: int | None, triples: int | None, seed: int
     count = cities if cities is not None else cities_for_triples(triples or 0)
     written = write_synthetic(out, count, seed=seed, base=get_config(ctx).base_iri)
     click.echo(f"wrote {written} triples for {count} cities to {out}", err=True)
+
+
+def _register_network() -> None:
+    from citygraph.network.command import network_command
+
+    main.add_command(network_command)
+
+
+_register_network()

@@ -175,6 +175,9 @@ def _load_build(config: Config, sources: list[Source], path: Path, start_from: P
             _bulk_load(store, source, config.base_iri, progress)
             progress(f"loaded {shown(source.path)} → {source.graph} "
                      f"({time.monotonic() - t0:.2f} s)")
+    from citygraph.network.measures import add_measures  # networkx: only when building
+
+    add_measures(store, config.base_iri, progress)
     counts = _compact_and_count(store, progress, large=len(small) < len(sources))
     del store  # closes RocksDB before the build is published
     total = sum(counts.values())
