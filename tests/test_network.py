@@ -193,3 +193,12 @@ def test_cli_writes_each_format(store_dir: Path, tmp_path: Path) -> None:
                   str(tmp_path / "x.gexf"), "--store", str(store_dir))
     assert bad.returncode == 1 and "is not a city of the relation network" in bad.stderr
     assert not (tmp_path / "x.gexf").exists()
+
+
+def test_synth_makes_a_network_of_the_size_asked_for(tmp_path: Path) -> None:
+    out = tmp_path / "synthetic.nt"
+    result = run_cli("synth", "--cities", "600", "--relations", "1000", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    partners = sum(1 for line in out.read_text().splitlines()
+                   if "<https://w3id.org/citygraph/def#partner>" in line)
+    assert 900 <= partners // 2 <= 1100
