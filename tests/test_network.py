@@ -202,3 +202,14 @@ def test_synth_makes_a_network_of_the_size_asked_for(tmp_path: Path) -> None:
     partners = sum(1 for line in out.read_text().splitlines()
                    if "<https://w3id.org/citygraph/def#partner>" in line)
     assert 900 <= partners // 2 <= 1100
+
+
+def test_dumps_hold_the_whole_network(client: Any) -> None:
+    listing = client.get("/dumps/", headers={"Accept": "application/json"}).get_json()
+    names = {f["format"]: f for f in listing["files"]}
+    graphml = client.get("/dumps/latest.network.graphml", follow_redirects=True)
+    graph = nx.read_graphml(io.BytesIO(graphml.data))
+    assert graph.number_of_edges() == names["network-graphml"]["triples"] == 19
+    edges = pd.read_csv(io.BytesIO(client.get("/dumps/latest.network.edges.csv",
+                                              follow_redirects=True).data))
+    assert len(edges) == 19 and edges["graph"].str.endswith("graph/partnerships").sum() == 14

@@ -104,3 +104,23 @@ def render(net: Network, sub: Subgraph, fmt: str, lang: str = "en") -> bytes:
     else:
         raise ValueError(f"unknown network file format {fmt!r}")
     return out.getvalue()
+
+
+# The whole network as files of the dumps (publishing/dumps.py): dump format name, the format
+# here and the media type the file is served and catalogued with (IANA-registered types).
+DUMP_FILES = (("network-graphml", "graphml", "application/xml"),
+              ("network-gexf", "gexf", "application/xml"),
+              ("network-csv-edges", "csv-edges", "text/csv"),
+              ("network-csv-nodes", "csv-nodes", "text/csv"),
+              ("network-json", "json", "application/json"))
+
+
+def whole_network_files(store: object) -> list[tuple[str, str, str, bytes, int]]:
+    """(dump format, extension, media type, bytes, relations) of the whole network."""
+    from citygraph.network.model import extract, store_select
+    from citygraph.network.subgraphs import whole
+
+    net = extract(store_select(store))
+    sub = whole(net)
+    return [(name, "network." + FORMATS[fmt].extension, media, render(net, sub, fmt),
+             len(sub.edges)) for name, fmt, media in DUMP_FILES]
