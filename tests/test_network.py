@@ -213,3 +213,13 @@ def test_dumps_hold_the_whole_network(client: Any) -> None:
     edges = pd.read_csv(io.BytesIO(client.get("/dumps/latest.network.edges.csv",
                                               follow_redirects=True).data))
     assert len(edges) == 19 and edges["graph"].str.endswith("graph/partnerships").sum() == 14
+
+
+def test_pages_and_files_carry_the_build_validators(client: Any) -> None:
+    for url in ("/network/city?city=Rostock", "/network/city?city=Rostock&format=gexf"):
+        first = client.get(url)
+        assert first.status_code == 200 and first.headers["ETag"]
+        again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+    other = client.get("/network/city?city=Turku")
+    assert other.headers["ETag"] != client.get("/network/city?city=Rostock").headers["ETag"]

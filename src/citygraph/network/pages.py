@@ -7,7 +7,7 @@ import threading
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, current_app, render_template, request
+from flask import Response, render_template, request
 
 from citygraph.errors import BadRequest, NotFound
 from citygraph.network.draw import draw
@@ -15,17 +15,11 @@ from citygraph.network.export import FORMATS, render
 from citygraph.network.model import Network, extract, json_rows
 from citygraph.network.subgraphs import Filters, Subgraph
 from citygraph.network.texts import texts
-from citygraph.sparql.runtime import Runtime
+from citygraph.web.current import runtime, site
 
-LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 MAX_TABLE = 500  # relations listed in a page's table; the files hold all
 _networks: dict[str, Network] = {}
 _lock = threading.Lock()
-
-
-def runtime() -> Runtime:
-    rt: Runtime = current_app.extensions["citygraph"]
-    return rt
 
 
 def network() -> Network:
@@ -122,8 +116,10 @@ def page(template: str, net: Network, lang: str, sub: Subgraph | None = None,
                       for k in sub.types()]}
         context.setdefault("files", file_links())
         context.setdefault("rows", edge_table(net, sub, lang))
+    described = site()
     return render_template(template, lang=lang, t=t, net=net, sub=sub, drawn_from=drawn_from,
-                           licence=LICENCE, lang_url=other_lang_url(lang), label=net.label,
+                           licence=described.licence_deed, focal=described.focal_city,
+                           lang_url=other_lang_url(lang), label=net.label,
                            draw=lambda s: draw(net, s, lang), max_table=MAX_TABLE, **context)
 
 

@@ -20,9 +20,10 @@ from citygraph.network.pages import (
     language,
     network,
     page,
-    runtime,
     year_arg,
 )
+from citygraph.web.conditional import conditional
+from citygraph.web.current import runtime
 
 bp = Blueprint("network", __name__, url_prefix="/network")
 MEASURES = ("degree", "betweenness", "clusteringCoefficient", "strength", "component",
@@ -32,8 +33,13 @@ CG = "https://w3id.org/citygraph/def#"
 
 
 def _html(body: str) -> Response:
-    return Response(body, content_type="text/html; charset=utf-8", headers={
-        "Vary": "Accept-Language"})
+    return _validated(Response(body, content_type="text/html; charset=utf-8"))
+
+
+def _validated(response: Response) -> Response:
+    """Validators of the build; the representation is the full URL (view, filters, format)."""
+    return conditional(response, runtime().build(), f"network {request.full_path}",
+                       vary=("Accept-Language",))
 
 
 @bp.route("/", methods=["GET", "HEAD"])
@@ -42,7 +48,7 @@ def index() -> Response:
     sub = subgraphs.whole(net, filters(net))
     found = file_response(net, sub, "network", lang)
     if found is not None:
-        return found
+        return _validated(found)
     networks = sorted(((iri, net.label(iri, lang), len(members))
                        for iri, members in net.members.items()), key=lambda x: (-x[2], x[1]))
     return _html(page("network_index.html", net, lang, sub, networks=networks,
@@ -58,8 +64,10 @@ def ego() -> Response:
         raise BadRequest(f"'depth' is 1 (partners) or 2 (partners of partners), not '{depth}'")
     sub = subgraphs.ego(net, city, int(depth), filters(net))
     found = file_response(net, sub, f"ego-{depth}", lang)
-    return found or _html(page("network_ego.html", net, lang, sub, city=city, depth=int(depth),
-                               measures=_city_measures(city, lang)))
+    if found is not None:
+        return _validated(found)
+    return _html(page("network_ego.html", net, lang, sub, city=city, depth=int(depth),
+                      measures=_city_measures(city, lang)))
 
 
 @bp.route("/path", methods=["GET", "HEAD"])
@@ -69,8 +77,10 @@ def path() -> Response:
     found_paths, total = subgraphs.paths(net, start, goal, filters(net))
     sub = subgraphs.path_subgraph(found_paths, start, goal)
     found = file_response(net, sub, "path", lang)
-    return found or _html(page("network_path.html", net, lang, sub, start=start, goal=goal,
-                               paths=found_paths, total=total))
+    if found is not None:
+        return _validated(found)
+    return _html(page("network_path.html", net, lang, sub, start=start, goal=goal,
+                      paths=found_paths, total=total))
 
 
 @bp.route("/members", methods=["GET", "HEAD"])
@@ -81,7 +91,9 @@ def members() -> Response:
         raise NotFound(f"no city network <{iri}> with members in this store")
     sub = subgraphs.members(net, iri, filters(net))
     found = file_response(net, sub, "members", lang)
-    return found or _html(page("network_members.html", net, lang, sub, network_iri=iri))
+    if found is not None:
+        return _validated(found)
+    return _html(page("network_members.html", net, lang, sub, network_iri=iri))
 
 
 @bp.route("/countries", methods=["GET", "HEAD"])
@@ -92,7 +104,9 @@ def countries() -> Response:
     found = file_response(net, sub, "countries", lang)
     pairs = [(net.label(a, lang), net.label(b, lang), n)
              for a, b, n in subgraphs.countries(net, chosen)]
-    return found or _html(page("network_countries.html", net, lang, sub, pairs=pairs, rows=[]))
+    if found is not None:
+        return _validated(found)
+    return _html(page("network_countries.html", net, lang, sub, pairs=pairs, rows=[]))
 
 
 @bp.route("/year", methods=["GET", "HEAD"])
@@ -103,7 +117,9 @@ def year() -> Response:
         raise BadRequest("give a year in 'year', e.g. ?year=1990")
     sub = subgraphs.year(net, when, filters(net))
     found = file_response(net, sub, f"year-{when}", lang)
-    return found or _html(page("network_year.html", net, lang, sub, when=when))
+    if found is not None:
+        return _validated(found)
+    return _html(page("network_year.html", net, lang, sub, when=when))
 
 
 @bp.route("/timeline", methods=["GET", "HEAD"])
