@@ -50,6 +50,11 @@ OTHER_LABELS = PREFIXES + """SELECT ?x ?label (LANG(?label) AS ?lang) WHERE {
   GRAPH ?g0 { { ?x a schema:Country } UNION { ?x a skos:Concept } UNION { ?x a cg:CityNetwork } }
   GRAPH ?g { ?x rdfs:label ?label } }"""
 MEMBERS = PREFIXES + "SELECT DISTINCT ?n ?net WHERE { GRAPH ?g { ?n org:memberOf ?net } }"
+# The pages that state a relation's start date (docs/model.md, "Provenance per fact"): the
+# source of an edge where the data says it; otherwise the relation's dct:source.
+DATE_SOURCES = PREFIXES + """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?rel ?src WHERE { GRAPH ?g { ?st a cg:Statement ; rdf:subject ?rel ;
+  rdf:predicate schema:startDate ; dct:source ?src } }"""
 
 
 @dataclass
@@ -72,7 +77,7 @@ class Edge:
     start: str | None = None  # lexical form: a year or a date
     end: str | None = None
     status: str | None = None
-    sources: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the start date's, else the relation's
 
     @property
     def start_year(self) -> int | None:
@@ -144,6 +149,7 @@ def extract(select: Select) -> Network:
         src = row.get("src")
         if src and src not in edge.sources:
             edge.sources.append(src)
+    _date_sources(select, edges.values())
     nodes: dict[str, Node] = {}
     for row in select(LABELS):
         node = nodes.setdefault(row["n"], Node(row["n"]))
@@ -163,6 +169,15 @@ def extract(select: Select) -> Network:
     for row in select(MEMBERS):
         members[row["net"]].add(row["n"])
     return Network(nodes, list(edges.values()), dict(labels), dict(members))
+
+
+def _date_sources(select: Select, edges: Iterable[Edge]) -> None:
+    stated: dict[str, list[str]] = defaultdict(list)
+    for row in select(DATE_SOURCES):
+        stated[row["rel"]].append(row["src"])
+    for edge in edges:
+        if edge.relation in stated:
+            edge.sources = sorted(set(stated[edge.relation]))
 
 
 def _float(text: str) -> float | None:

@@ -51,7 +51,7 @@ def index() -> Response:
         return _validated(found)
     networks = sorted(((iri, net.label(iri, lang), len(members))
                        for iri, members in net.members.items()), key=lambda x: (-x[2], x[1]))
-    return _html(page("network_index.html", net, lang, sub, networks=networks,
+    return _html(page("network/index.html", net, lang, sub, networks=networks,
                       measures=MEASURES, rows=[]))
 
 
@@ -66,7 +66,7 @@ def ego() -> Response:
     found = file_response(net, sub, f"ego-{depth}", lang)
     if found is not None:
         return _validated(found)
-    return _html(page("network_ego.html", net, lang, sub, city=city, depth=int(depth),
+    return _html(page("network/ego.html", net, lang, sub, city=city, depth=int(depth),
                       measures=_city_measures(city, lang)))
 
 
@@ -79,7 +79,7 @@ def path() -> Response:
     found = file_response(net, sub, "path", lang)
     if found is not None:
         return _validated(found)
-    return _html(page("network_path.html", net, lang, sub, start=start, goal=goal,
+    return _html(page("network/path.html", net, lang, sub, start=start, goal=goal,
                       paths=found_paths, total=total))
 
 
@@ -93,7 +93,7 @@ def members() -> Response:
     found = file_response(net, sub, "members", lang)
     if found is not None:
         return _validated(found)
-    return _html(page("network_members.html", net, lang, sub, network_iri=iri))
+    return _html(page("network/members.html", net, lang, sub, network_iri=iri))
 
 
 @bp.route("/countries", methods=["GET", "HEAD"])
@@ -106,7 +106,7 @@ def countries() -> Response:
              for a, b, n in subgraphs.countries(net, chosen)]
     if found is not None:
         return _validated(found)
-    return _html(page("network_countries.html", net, lang, sub, pairs=pairs, rows=[]))
+    return _html(page("network/countries.html", net, lang, sub, pairs=pairs, rows=[]))
 
 
 @bp.route("/year", methods=["GET", "HEAD"])
@@ -119,7 +119,7 @@ def year() -> Response:
     found = file_response(net, sub, f"year-{when}", lang)
     if found is not None:
         return _validated(found)
-    return _html(page("network_year.html", net, lang, sub, when=when))
+    return _html(page("network/year.html", net, lang, sub, when=when))
 
 
 @bp.route("/timeline", methods=["GET", "HEAD"])
@@ -129,7 +129,7 @@ def timeline() -> Response:
     per_year, undated = subgraphs.timeline(net, chosen)
     sub = subgraphs.whole(net, chosen)
     peak = max((sum(c.values()) for _, c in per_year), default=1)
-    return _html(page("network_timeline.html", net, lang, sub, per_year=per_year,
+    return _html(page("network/timeline.html", net, lang, sub, per_year=per_year,
                       undated=undated, peak=peak, rows=[]))
 
 
@@ -141,7 +141,7 @@ def ranking(measure: str) -> Response:
     query = _ranking_query(measure)
     rows = [{k: v["value"] for k, v in row.items()} for row in runtime().select(query)]
     analysis = _analysis(lang)
-    return _html(page("network_ranking.html", net, lang, None, measure=measure, ranked=rows,
+    return _html(page("network/ranking.html", net, lang, None, measure=measure, ranked=rows,
                       query=query, query_url="/sparql?" + urlencode({"query": query}),
                       analysis=analysis))
 
