@@ -69,6 +69,9 @@ class Config:
         default=120.0, metadata=_help("Query seconds one client may use per window (0: off)."))
     fair_use_window: float = field(default=60.0,
                                    metadata=_help("Length of the fair-use window, in seconds."))
+    max_client_queries: int = field(default=2, metadata=_help(
+        "Queries one client may run at once per worker process (0: no limit); more are "
+        "answered 429 at once."))
     fair_use_loopback: bool = field(
         default=False, metadata=_help("Apply fair use to loopback clients too."))
     proxy_hops: int = field(default=0, metadata=_help(

@@ -5,6 +5,7 @@ cache and the fair-use ledger. Created by create_app, reached through ``current_
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import threading
@@ -18,7 +19,7 @@ from citygraph.metrics import Metrics
 from citygraph.namespaces import data_prefixes
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
 from citygraph.sparql.executor import Executor, ExecutorSettings
-from citygraph.sparql.guard import Limits
+from citygraph.sparql.guard import Limits, check_query
 from citygraph.sparql.remote import RemoteStore, remote_store
 from citygraph.store import BuildInfo, StoreDir
 
@@ -54,38 +55,65 @@ class ResultCache:
 
 @dataclass
 class FairUse:
-    """Query seconds per client in a sliding window (per worker process)."""
+    """Query seconds per client in a sliding window, and queries running at once (per
+    worker process). A running query is charged as its time accrues, so a client's slow
+    queries count against it while they run, not only once they end."""
 
     budget: float
     window: float
+    max_running: int = 0  # 0: no limit
     spent: dict[str, deque[tuple[float, float]]] = field(
         default_factory=lambda: defaultdict(deque))
-
+    running: dict[str, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _tickets: itertools.count[int] = field(default_factory=itertools.count)
 
     def check(self, client: str) -> None:
-        if self.budget <= 0:
-            return
-        with self.lock:
-            self._check(client)
+        """429 when the client's budget is used up (finished and running queries)."""
+        if self.budget > 0:
+            with self.lock:
+                self._check(client, time.monotonic())
 
-    def _check(self, client: str) -> None:
-        now = time.monotonic()
+    def _check(self, client: str, now: float) -> None:
         entries = self.spent[client]
         while entries and entries[0][0] < now - self.window:
             entries.popleft()
+        running = self.running.get(client, {})
         used = sum(seconds for _, seconds in entries)
+        used += sum(now - started for started in running.values())
         if used >= self.budget:
-            retry = int(entries[0][0] + self.window - now) + 1
+            oldest = entries[0][0] if entries else now
+            retry = int(max(oldest + self.window - now, 0)) + 1
             raise TooManyRequests(
                 f"this client used {used:.1f} s of query time in the last {self.window:g} s "
                 f"(fair-use budget {self.budget:g} s); try again in {retry} s",
                 headers={"Retry-After": str(retry)})
 
-    def charge(self, client: str, seconds: float) -> None:
-        if self.budget > 0:
-            with self.lock:
-                self.spent[client].append((time.monotonic(), seconds))
+    def start(self, client: str) -> int:
+        """Admit one query of the client or raise 429 at once; returns its ticket."""
+        with self.lock:
+            now = time.monotonic()
+            if self.budget > 0:
+                self._check(client, now)
+            running = self.running[client]
+            if self.max_running and len(running) >= self.max_running:
+                raise TooManyRequests(
+                    f"this client already has {len(running)} queries running; this endpoint "
+                    f"runs at most {self.max_running} at once per client",
+                    headers={"Retry-After": "1"})
+            ticket = next(self._tickets)
+            running[ticket] = now
+            return ticket
+
+    def finish(self, client: str, ticket: int) -> None:
+        with self.lock:
+            running = self.running.get(client, {})
+            started = running.pop(ticket, None)
+            if not running:
+                self.running.pop(client, None)
+            if started is not None and self.budget > 0:
+                now = time.monotonic()
+                self.spent[client].append((now, now - started))
 
 
 class Runtime:
@@ -95,7 +123,8 @@ class Runtime:
         self.store_dir = StoreDir(config.store)
         self.limits = Limits(config.max_query_length, config.max_triple_patterns)
         self.cache = ResultCache(config.cache_entries)
-        self.fair_use = FairUse(config.fair_use_seconds, config.fair_use_window)
+        self.fair_use = FairUse(config.fair_use_seconds, config.fair_use_window,
+                                config.max_client_queries)
         self._builds: dict[str, BuildInfo] = {}
         self.prefixes = data_prefixes(config.base_iri)
         self.remote = remote_store(config)
@@ -142,6 +171,13 @@ class Runtime:
         finally:
             self._remote_lock.release()
 
+    def admit(self, query: str, client: str, exempt: bool) -> None:
+        """The checks before any work on a client's query: fair use first, so a client over
+        its budget costs no CPU, not even the guard's; then the guard (linear time)."""
+        if not exempt:
+            self.fair_use.check(client)
+        check_query(query, self.limits)
+
     def answer(self, job: QueryJob, client: str, exempt: bool) -> tuple[Answer, BuildInfo]:
         info = self.build()
         if self.remote is not None:
@@ -153,14 +189,12 @@ class Runtime:
         if cached is not None:
             self.metrics.inc("citygraph_cache_hits_total")
             return cached, info
-        if not exempt:
-            self.fair_use.check(client)
-        started = time.monotonic()
+        ticket = None if exempt else self.fair_use.start(client)
         try:
             answer, seconds = self.executor.run(job)
         finally:
-            if not exempt:
-                self.fair_use.charge(client, time.monotonic() - started)
+            if ticket is not None:
+                self.fair_use.finish(client, ticket)
         if seconds >= self.config.slow_query_seconds:
             digest = hashlib.sha256(job.query.encode()).hexdigest()[:12]
             log.warning("slow query %.3f s hash=%s rows=%d", seconds, digest, answer.rows)

@@ -13,7 +13,6 @@ from citygraph.formats import Kind, MediaType, by_name
 from citygraph.negotiation import choose, require, resolve
 from citygraph.sparql import protocol, results
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
-from citygraph.sparql.guard import check_query
 from citygraph.sparql.runtime import Runtime
 from citygraph.sparql.service import describe_service
 from citygraph.store import BuildInfo
@@ -94,8 +93,8 @@ def answer_response(answer: Answer, info: BuildInfo) -> Response:
 
 def run(query: str, dataset: Dataset, max_rows: int) -> Response:
     rt = runtime()
-    check_query(query, rt.limits)  # before negotiation: a bad query is a 4xx whatever Accept is
     client, exempt = client_identity()
+    rt.admit(query, client, exempt)  # before negotiation: a bad query is a 4xx whatever Accept is
     # Relative IRIs in the query resolve against the endpoint URL (Protocol test update_base_uri).
     job = QueryJob(query=query, dataset=dataset, accept=_accept_names(), max_rows=max_rows,
                    base_iri=request.base_url)

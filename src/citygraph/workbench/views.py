@@ -17,7 +17,6 @@ from citygraph.linkeddata.views import respond
 from citygraph.namespaces import sparql_prologue
 from citygraph.negotiation import require
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
-from citygraph.sparql.guard import check_query
 from citygraph.sparql.runtime import Runtime
 from citygraph.sparql.views import answer_response, client_identity
 from citygraph.store import BuildInfo
@@ -46,8 +45,8 @@ def _lang() -> str:
 def execute(query: str, accept: tuple[str, ...]) -> tuple[Answer, BuildInfo]:
     """Run a query as /sparql does: guard first, then the runtime (cache, fair use, limits)."""
     rt = runtime()
-    check_query(query, rt.limits)
     client, exempt = client_identity()
+    rt.admit(query, client, exempt)
     job = QueryJob(query=query, dataset=Dataset(), accept=accept, max_rows=rt.config.max_rows,
                    base_iri=request.url_root + "sparql")
     return rt.answer(job, client, exempt)
