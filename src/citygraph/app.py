@@ -30,6 +30,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or load_config()
     app = Flask(__name__)
     app.config["CITYGRAPH"] = config
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes  # 413 beyond (SECURITY.md)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # "/dumps//.." must be a 404, not a redirect to "/dumps/..": no path is ever merged.
     app.url_map.merge_slashes = False

@@ -6,11 +6,14 @@ Each worker builds its own app after the fork (no store or query process is shar
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from citygraph.config import Config
+from citygraph.errors import ConfigError
+from citygraph.sparql.memory import MB, MIN_QUERY_BYTES
 
 
 class Server(BaseApplication):  # type: ignore[misc]
@@ -53,5 +56,34 @@ def _warm_up(worker: Any) -> None:
         runtime.executor.warm_up()
 
 
+def can_isolate_network() -> bool:
+    """Whether a query process here can get a network namespace of its own: tried in a
+    forked child, so this process keeps its network."""
+    from citygraph.sparql.executor import isolate_network
+
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os._exit(0 if isolate_network() else 1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def check_startup(config: Config) -> None:
+    """Refuse to start with limits that cannot hold (SECURITY.md)."""
+    share = config.query_memory_bytes
+    if share < MIN_QUERY_BYTES:
+        raise ConfigError(
+            f"memory_budget {config.memory_budget} MB leaves {share // MB} MB per query process "
+            f"for {config.workers} workers x {config.threads} threads; at least "
+            f"{MIN_QUERY_BYTES // MB} MB are needed: raise memory_budget or lower workers/threads")
+    if config.backend == "oxigraph" and not config.allow_query_network \
+            and not can_isolate_network():
+        raise ConfigError(
+            "query processes cannot be cut off from the network here (no network namespace: "
+            "unshare(2) needs root or unprivileged user namespaces); set allow_query_network "
+            "= true to rely on the SERVICE check alone")
+
+
 def serve(config: Config) -> None:
+    check_startup(config)
     Server(config).run()

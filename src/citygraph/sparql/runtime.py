@@ -20,6 +20,7 @@ from citygraph.namespaces import data_prefixes
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
 from citygraph.sparql.executor import Executor, ExecutorSettings
 from citygraph.sparql.guard import Limits, check_query
+from citygraph.sparql.memory import MB
 from citygraph.sparql.remote import RemoteStore, remote_store
 from citygraph.store import BuildInfo, StoreDir
 
@@ -30,27 +31,45 @@ INTERNAL_ROWS = 1_000_000
 
 
 class ResultCache:
-    """LRU of answers. Safe because a build never changes: the build id is part of the key."""
+    """LRU of answers, bounded in entries and in bytes (keys and bodies). Safe because a
+    build never changes: the build id is part of the key."""
 
-    def __init__(self, entries: int, max_bytes: int = 2_000_000) -> None:
+    ENTRY_OVERHEAD = 512  # objects and dictionary slots around one entry
+
+    def __init__(self, entries: int, max_bytes: int) -> None:
         self.entries, self.max_bytes = entries, max_bytes
-        self._data: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
+        self.max_entry = max_bytes // 8  # no single answer crowds out the rest
+        self.size = 0
+        self._data: OrderedDict[tuple[object, ...], tuple[Answer, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: tuple[object, ...]) -> Answer | None:
         with self._lock:
-            answer = self._data.get(key)
-            if answer is not None:
-                self._data.move_to_end(key)
-            return answer
+            found = self._data.get(key)
+            if found is None:
+                return None
+            self._data.move_to_end(key)
+            return found[0]
+
+    @classmethod
+    def cost(cls, key: tuple[object, ...], answer: Answer) -> int:
+        job = next((part for part in key if isinstance(part, QueryJob)), None)
+        size = len(answer.body) + cls.ENTRY_OVERHEAD
+        if job is not None:
+            size += len(job.query) + len(job.base_iri or "")
+            size += sum(len(g) for g in job.dataset.default_graphs + job.dataset.named_graphs)
+        return size
 
     def put(self, key: tuple[object, ...], answer: Answer) -> None:
-        if self.entries <= 0 or len(answer.body) > self.max_bytes:
+        size = self.cost(key, answer)
+        if self.entries <= 0 or size > self.max_entry:
             return
         with self._lock:
-            self._data[key] = answer
-            while len(self._data) > self.entries:
-                self._data.popitem(last=False)
+            old = self._data.pop(key, None)
+            self.size += size - (old[1] if old else 0)
+            self._data[key] = (answer, size)
+            while self._data and (len(self._data) > self.entries or self.size > self.max_bytes):
+                self.size -= self._data.popitem(last=False)[1][1]
 
 
 @dataclass
@@ -122,7 +141,7 @@ class Runtime:
         self.metrics = metrics
         self.store_dir = StoreDir(config.store)
         self.limits = Limits(config.max_query_length, config.max_triple_patterns)
-        self.cache = ResultCache(config.cache_entries)
+        self.cache = ResultCache(config.cache_entries, config.cache_mb * MB)
         self.fair_use = FairUse(config.fair_use_seconds, config.fair_use_window,
                                 config.max_client_queries)
         self._builds: dict[str, BuildInfo] = {}
@@ -130,7 +149,8 @@ class Runtime:
         self.remote = remote_store(config)
         self.executor = Executor(ExecutorSettings(
             config.store, self.prefixes, config.query_timeout,
-            self.remote.settings if self.remote else None), size=max(config.threads, 1))
+            self.remote.settings if self.remote else None, config.query_memory_bytes),
+            size=max(config.threads, 1))
         self._remote_info: tuple[float, BuildInfo] | None = None
         self._remote_lock = threading.Lock()  # held while the build metadata is re-read
 
