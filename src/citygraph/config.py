@@ -82,6 +82,9 @@ class Config:
     allow_query_network: bool = field(default=False, metadata=_help(
         "Let `serve` start where query processes cannot be cut off from the network (no "
         "network namespace); SERVICE is then refused by the query check alone."))
+    request_read_seconds: float = field(default=10.0, metadata=_help(
+        "Seconds a client has to send one request (line, headers, body); slower ones are cut "
+        "off (408 once the body is being read), so slow senders cannot hold request threads."))
     max_client_queries: int = field(default=2, metadata=_help(
         "Queries one client may run at once per worker process (0: no limit); more are "
         "answered 429 at once."))

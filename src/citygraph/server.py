@@ -7,13 +7,71 @@ Each worker builds its own app after the fork (no store or query process is shar
 from __future__ import annotations
 
 import os
+import socket
+import time
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
 from citygraph.config import Config
 from citygraph.errors import ConfigError
 from citygraph.sparql.memory import MB, MIN_QUERY_BYTES
+
+
+class RequestReadTimeout(TimeoutError):
+    """The client did not send its request within its read deadline."""
+
+
+class DeadlineSocket:
+    """A client socket whose reads share one deadline per request; writes are not limited
+    (the timeout is lifted after every read)."""
+
+    def __init__(self, sock: socket.socket, seconds: float) -> None:
+        self._sock, self.seconds = sock, seconds
+        self.deadline = time.monotonic() + seconds
+
+    def restart(self) -> None:
+        self.deadline = time.monotonic() + self.seconds
+
+    def _left(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise RequestReadTimeout(f"request not received within {self.seconds:g} s")
+        return left
+
+    def recv(self, size: int, *flags: int) -> bytes:
+        self._sock.settimeout(self._left())
+        try:
+            return self._sock.recv(size, *flags)
+        except TimeoutError:
+            raise RequestReadTimeout(f"request not received within {self.seconds:g} s") from None
+        finally:
+            self._sock.settimeout(None)
+
+    def recv_into(self, buffer: Any, *args: int) -> int:
+        data = self.recv(len(buffer) if not args or not args[0] else args[0])
+        buffer[:len(data)] = data
+        return len(data)
+
+    def __getattr__(self, name: str) -> Any:  # fileno, sendall, close, setblocking …
+        return getattr(self._sock, name)
+
+
+class ReadLimitedWorker(ThreadWorker):  # type: ignore[misc]
+    """gunicorn's threaded worker with a deadline for reading each request (config
+    request_read_seconds): a slow sender (one byte every few seconds) would otherwise hold a
+    request thread for as long as it likes."""
+
+    def enqueue_req(self, conn: Any) -> None:
+        if not isinstance(conn.sock, DeadlineSocket):
+            config = getattr(self.app, "citygraph_config", None) or Config()
+            conn.sock = DeadlineSocket(conn.sock, config.request_read_seconds)
+        super().enqueue_req(conn)
+
+    def handle(self, conn: Any) -> Any:
+        conn.sock.restart()  # a new request (or the next one on a kept-alive connection)
+        return super().handle(conn)
 
 
 class Server(BaseApplication):  # type: ignore[misc]
@@ -27,7 +85,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             "workers": self.citygraph_config.workers,
             # Threads only wait on query processes (evaluation happens there, outside the
             # GIL of the web process), so a few runaway queries cannot occupy every worker.
-            "worker_class": "gthread",
+            "worker_class": "citygraph.server.ReadLimitedWorker",
             "threads": self.citygraph_config.threads,
             "timeout": int(self.citygraph_config.query_timeout) + 30,
             "graceful_timeout": 10,

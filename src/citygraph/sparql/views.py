@@ -7,8 +7,9 @@ import ipaddress
 from datetime import datetime
 
 from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.exceptions import ClientDisconnected
 
-from citygraph.errors import BadRequest, MethodNotAllowed, NotAcceptable, NotFound
+from citygraph.errors import BadRequest, CitygraphError, MethodNotAllowed, NotAcceptable, NotFound
 from citygraph.formats import Kind, MediaType, by_name
 from citygraph.negotiation import choose, require, resolve
 from citygraph.sparql import protocol, results
@@ -102,11 +103,23 @@ def run(query: str, dataset: Dataset, max_rows: int) -> Response:
     return answer_response(answer, info)
 
 
+def _body() -> bytes:
+    """The request body; 408 when the client does not send it within the server's read
+    deadline (citygraph.server.DeadlineSocket raises a TimeoutError under werkzeug)."""
+    try:
+        return request.get_data()
+    except ClientDisconnected as exc:
+        if isinstance(exc.__context__, TimeoutError):
+            raise CitygraphError("the request body did not arrive in time", status=408,
+                                 code="request_timeout") from None
+        raise
+
+
 @bp.route("/sparql", methods=[*READ_METHODS, *WRITE_METHODS])
 @bp.route("/sparql/", methods=[*READ_METHODS, *WRITE_METHODS])
 def sparql() -> Response:
     parsed = protocol.parse(request.method, request.args.to_dict(flat=False),
-                            request.content_type, request.get_data())
+                            request.content_type, _body())
     if parsed.query is None:
         return service_description()
     return run(parsed.query, parsed.dataset, runtime().config.max_rows)
