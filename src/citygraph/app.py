@@ -78,6 +78,13 @@ def _start_timer() -> Response | None:
 
 def _finish(response: Response) -> Response:
     response.headers.update(CORS_HEADERS)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")  # text/plain errors too
+    if response.status_code >= 400:
+        # An error is about this moment (fair use, load, a time limit), never a version of
+        # the resource: not stored, no validators of the 200 (RFC 9111 §5.2.2.5).
+        response.headers["Cache-Control"] = "no-store"
+        for header in ("ETag", "Last-Modified", "Expires"):
+            response.headers.pop(header, None)
     if response.mimetype == "text/html":
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

@@ -93,6 +93,8 @@ class Config:
     proxy_hops: int = field(default=0, metadata=_help(
         "Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host headers "
         "are trusted (0: none; clients could forge them)."))
+    metrics_networks: str = field(default="127.0.0.0/8,::1/128", metadata=_help(
+        "Comma-separated networks (CIDR) whose clients may read /metrics; others get 403."))
     slow_query_seconds: float = field(
         default=1.0, metadata=_help("Queries slower than this are logged."))
     backend: str = field(default="oxigraph",

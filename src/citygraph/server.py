@@ -96,6 +96,10 @@ class Server(BaseApplication):  # type: ignore[misc]
             "loglevel": "info",
             "post_worker_init": _warm_up,
             "control_socket_disable": True,  # several servers on one host must not share it
+            # X-Forwarded-Proto and a SCRIPT_NAME header are trusted from no address here;
+            # behind proxy_hops trusted proxies, ProxyFix in the app reads X-Forwarded-*.
+            # Links never follow a header that is not part of the cache key (SECURITY.md).
+            "forwarded_allow_ips": "",
         }
         for key, value in settings.items():
             self.cfg.set(key, value)

@@ -3,6 +3,7 @@ read-only Graph Store Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/)
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from datetime import datetime
 
@@ -46,13 +47,23 @@ def _respond(body: bytes, media: MediaType, info: BuildInfo, *, status: int = 20
              tag: str = "") -> Response:
     response = Response(body, status=status, content_type=media.content_type)
     response.vary.add("Accept")
-    response.set_etag(f"{info.build_id}-{media.name}{tag}")
+    response.set_etag(f"{info.build_id}-{media.name}{tag}-{_representation()}")
     response.last_modified = datetime.fromisoformat(info.built_at.replace("Z", "+00:00"))
     response.cache_control.public = True
     response.cache_control.max_age = 300
     if request.method in ("GET", "HEAD") and status == 200:
         response.make_conditional(request)
     return response
+
+
+def _representation() -> str:
+    """What identifies the representation besides build and format: the URL (host, path,
+    query, dataset, format parameters) and a POSTed body."""
+    digest = hashlib.sha256(request.url.encode())
+    if request.method == "POST":
+        digest.update(b"\0" + (request.content_type or "").encode() + b"\0")
+        digest.update(request.get_data())
+    return digest.hexdigest()[:16]
 
 
 def _format_params() -> list[str]:

@@ -34,12 +34,18 @@ class Table:
     rows: list[dict[str, Cell]]
 
 
+# Only these IRIs become links: a result may hold any IRI, and javascript: or data: in an
+# href would run in the page (OWASP XSS prevention, rule 5).
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
 def data_link(iri: str, base_iri: str, root: str = "") -> str:
-    """``{base}id/city/x`` → ``/doc/city/x``; any other IRI links to itself."""
+    """``{base}id/city/x`` → ``/doc/city/x``; an http(s) or mailto IRI links to itself, any
+    other to nothing ("")."""
     prefix = base_iri + "id/"
     if iri.startswith(prefix):
         return f"{root}/doc/{iri[len(prefix):]}"
-    return iri
+    return iri if iri.lower().startswith(LINK_SCHEMES) else ""
 
 
 def _cell(binding: Binding | None, label: Binding | None, prefixes: dict[str, str],
@@ -49,9 +55,9 @@ def _cell(binding: Binding | None, label: Binding | None, prefixes: dict[str, st
     kind, value = binding.get("type", "literal"), binding.get("value", "")
     if kind == "uri":
         href = link(value)
-        short = href.partition("/doc/")[2] if href != value else ""
+        short = href.partition("/doc/")[2] if href and href != value else ""
         text = label["value"] if label else short or shorten(value, prefixes).strip("<>")
-        return Cell(text, href, "uri", value)
+        return Cell(text, href or None, "uri", value)
     if kind == "bnode":
         return Cell(f"_:{value}", None, "bnode", value)
     return Cell(value, None, "literal", value)
