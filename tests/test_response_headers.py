@@ -82,7 +82,8 @@ def test_text_errors_are_nosniff(app: Any) -> None:
 
 
 @pytest.mark.server
-@pytest.mark.parametrize("path", ["/sparql", "/catalog", "/.well-known/void", "/dumps/", "/queries"])
+@pytest.mark.parametrize(
+    "path", ["/sparql", "/catalog", "/.well-known/void", "/dumps/", "/queries"])
 def test_links_do_not_follow_forwarded_headers(live_server: LiveServer, path: str) -> None:
     """Without proxy_hops, X-Forwarded-* and SCRIPT_NAME (even from loopback) are ignored:
     links follow public_url, else the Host the request was sent to, which is part of every
