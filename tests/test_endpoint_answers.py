@@ -5,6 +5,7 @@ the command line."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from flask.testing import FlaskClient
 
 from citygraph.app import create_app
 from citygraph.config import Config
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 BASE = "https://w3id.org/citygraph/"
 GRAPH_COUNTS = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
@@ -73,6 +74,7 @@ def test_blank_node_labels_are_scoped_to_their_file(tmp_path: Path) -> None:
     for name, value in (("a", "one"), ("b", "two")):
         (project / "data" / f"{name}.ttl").write_text(f'_:x <http://example.org/p> "{value}" .\n')
     (project / "data" / "c.nt").write_text('_:x <http://example.org/p> "three" .\n')
+    shutil.copy(ROOT / "data" / "dataset.ttl", project / "data")  # the dataset description
     store = tmp_path / "store"
     env = {"CITYGRAPH_PROJECT_DIR": str(project)}
     run_cli("build", "--store", str(store), "--skip-validation", "--no-dumps", env=env,

@@ -15,9 +15,10 @@ from citygraph.config import Config
 
 COUNT = ("SELECT (COUNT(?r) AS ?n) WHERE "
          "{ ?r a <https://w3id.org/citygraph/def#Partnership> }")
-# COUNT over a cartesian product: runs until the time limit stops it.
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { "
-           + " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(1, 16)) + " }")
+# COUNT over a product of two patterns, a regular expression on each pair: runs (in little
+# memory) until the time limit stops it.
+RUNAWAY = ('SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f '
+           'FILTER(REGEX(CONCAT(STR(?c), STR(?f)), "x{1,40}y")) }')
 ALICE = {"REMOTE_ADDR": "192.0.2.1"}
 BOB = {"REMOTE_ADDR": "192.0.2.2"}
 JSON = {"Accept": "application/json"}

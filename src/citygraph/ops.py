@@ -6,7 +6,7 @@ import ipaddress
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from citygraph.errors import CitygraphError, Forbidden
+from citygraph.errors import CitygraphError, ErrorCode, Forbidden
 from citygraph.metrics import Metrics
 
 bp = Blueprint("ops", __name__)
@@ -42,4 +42,4 @@ def _metrics_client_allowed() -> None:
         allowed = False
     if not allowed:
         raise Forbidden("/metrics is served to the networks in the setting metrics_networks "
-                        "only", code="metrics_forbidden")
+                        "only", code=ErrorCode.METRICS_FORBIDDEN)

@@ -26,12 +26,13 @@ from citygraph.publishing.web import (
     current_manifest,
     entries,
     finish,
-    negotiate,
     rdf_response,
     runtime,
     url,
 )
 from citygraph.store import BuildInfo
+from citygraph.web.current import site
+from citygraph.web.negotiation import negotiate_request as negotiate
 
 READ = ["GET", "HEAD"]
 _DOCS: dict[str, tuple[list[ox.Triple], OntologyDoc]] = {}  # build id → parsed ontology
@@ -49,7 +50,8 @@ def catalog(suffix: str | None = None) -> Response:
     media = negotiate(entries(*RDF_NAMES), suffix)
     info, manifest = current_manifest()
     start, end = stats.temporal_coverage(runtime())
-    data = CatalogInput(url=url, info=info, manifest=manifest, start=start, end=end)
+    data = CatalogInput(url=url, info=info, manifest=manifest, site=site(), start=start,
+                        end=end)
     location = _location("/catalog" + (f".{suffix}" if suffix else ""), suffix, media.extension)
     return rdf_response(catalog_triples(data), media, info, "catalog", location)
 
@@ -60,8 +62,9 @@ def void(suffix: str | None = None) -> Response:
     """The VoID description (https://www.w3.org/TR/void/#well-known)."""
     media = negotiate(entries(*RDF_NAMES), suffix)
     info, manifest = current_manifest()
-    numbers = stats.void_stats(runtime(), info.base_iri)
-    data = VoidInput(url=url, info=info, manifest=manifest, stats=numbers)
+    described = site()
+    numbers = stats.void_stats(runtime(), info.base_iri, described.focal_city)
+    data = VoidInput(url=url, info=info, manifest=manifest, stats=numbers, site=described)
     path = "/.well-known/void" + (f".{suffix}" if suffix else "")
     return rdf_response(void_triples(data), media, info, "void",
                         _location(path, suffix, media.extension))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from citygraph.errors import BadQuery, CitygraphError, NotAcceptable, StoreError
+from citygraph.errors import BadQuery, CitygraphError, ErrorCode, NotAcceptable, StoreError
 from citygraph.formats import Kind, MediaType, of_kinds
 from citygraph.sparql import results
 from citygraph.sparql.guard import names_dataset
@@ -45,7 +45,7 @@ class Answer:
 
 
 def _syntax_error(exc: SyntaxError) -> BadQuery:
-    return BadQuery(f"syntax error in the query: {exc.msg or exc}", code="syntax_error")
+    return BadQuery(f"syntax error in the query: {exc.msg or exc}", code=ErrorCode.SYNTAX_ERROR)
 
 
 Outcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -100,7 +100,7 @@ def rejected(exc: RuntimeError) -> CitygraphError:
     reason = str(exc) or type(exc).__name__
     if any(word in reason.lower() for word in _STORAGE_WORDS):
         return StoreError(f"the store could not be read: {reason}")
-    return BadQuery(f"the query cannot be evaluated: {reason}", code="query_not_supported")
+    return BadQuery(f"the query cannot be evaluated: {reason}", code=ErrorCode.QUERY_NOT_SUPPORTED)
 
 
 def evaluate(store: ox.Store, job: QueryJob, prefixes: dict[str, str]) -> Answer:

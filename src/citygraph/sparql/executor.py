@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from citygraph.errors import CitygraphError, QueryTimeout, StoreError
+from citygraph.errors import CitygraphError, ErrorCode, QueryTimeout, StoreError, error_class
 from citygraph.sparql.engine import Answer, QueryJob, evaluate
 from citygraph.sparql.memory import (
     RECYCLE_SHARE,
@@ -124,7 +124,9 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
                 store = open_read_only(Path(wanted))
             conn.send(("ok", evaluate(store, job, settings.prefixes)))
         except CitygraphError as exc:
-            conn.send(("error", (type(exc).__name__, exc.message, exc.status, exc.code)))
+            # Type, status, code and headers (Retry-After…) survive the pipe.
+            conn.send(("error", (type(exc).__name__, exc.message, exc.status, exc.code,
+                                 exc.headers)))
         except Exception as exc:  # reported as a 500 without details
             conn.send(("crash", f"{type(exc).__name__}: {exc}"))
         except BaseException as exc:  # a Rust panic in Oxigraph (pyo3 PanicException)
@@ -172,7 +174,13 @@ class InternalQueryError(Exception):
 
 
 class _ProcessDied(Exception):
-    """The query process ended without an answer (killed, or aborted by the engine)."""
+    """The query process ended without an answer (killed, or aborted by the engine).
+    ``aborted``: by a signal an allocation over the memory limit also ends in (SIGABRT); an
+    engine panic does too, so the ORDER BY retry comes first."""
+
+    def __init__(self, message: str, aborted: bool) -> None:
+        super().__init__(message)
+        self.aborted = aborted
 
 
 class Executor:
@@ -199,16 +207,23 @@ class Executor:
             # order, in the time left.
             retry = total_order(job.query)
             if retry is None and isinstance(failure, _ProcessDied):
-                raise StoreError("the query process stopped unexpectedly; try again") from None
+                self._raise_death(failure)
             if retry is None:
                 raise
             log.warning("query engine failed (%s); retrying with a total ORDER BY", failure)
             return self._retry(replace(job, query=retry), limit, started)
 
+    def _raise_death(self, death: _ProcessDied) -> None:
+        if death.aborted and self.settings.memory_limit:
+            raise over_limit(self.settings.memory_limit) from None
+        raise StoreError("the query process stopped unexpectedly; try again") from None
+
     def _retry(self, job: QueryJob, limit: float, started: float) -> tuple[Answer, float]:
         try:
             return self._run_once(job, limit, started)
         except _ProcessDied as exc:
+            if exc.aborted and self.settings.memory_limit:
+                raise over_limit(self.settings.memory_limit) from None
             raise InternalQueryError(f"the engine failed on the query twice: {exc}") from None
         except CitygraphError as exc:
             if exc.status != 400:  # a timeout stays a timeout
@@ -241,9 +256,8 @@ class Executor:
             except (EOFError, OSError, BrokenPipeError):
                 worker.process.join(1)
                 self._retire(worker)
-                if self.settings.memory_limit and died_of_memory(worker.process.exitcode):
-                    raise over_limit(self.settings.memory_limit) from None
-                raise _ProcessDied("the query process died") from None
+                raise _ProcessDied("the query process died",
+                                   died_of_memory(worker.process.exitcode)) from None
             elapsed = time.monotonic() - started
             large = peak_rss(worker.process.pid or 0) > self.settings.memory_limit * RECYCLE_SHARE
             if (not demoted or worker.set_priority(0)) and not (
@@ -273,8 +287,9 @@ class Executor:
             assert isinstance(payload, Answer)
             return payload
         if status == "error" and isinstance(payload, tuple):
-            _, message, code_status, code = payload
-            raise CitygraphError(str(message), status=int(code_status), code=str(code))
+            name, message, code_status, code, headers = payload
+            raise error_class(str(name))(str(message), status=int(code_status),
+                                         code=ErrorCode(code), headers=dict(headers))
         raise InternalQueryError(str(payload))
 
     def _take(self) -> _Worker:

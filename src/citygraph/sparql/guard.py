@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from citygraph.errors import BadQuery, Forbidden, PayloadTooLarge
+from citygraph.errors import BadQuery, ErrorCode, Forbidden, PayloadTooLarge
 from citygraph.sparql.lexer import Token, scan, unescape
 
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
@@ -105,18 +105,18 @@ def check_query(query: str, limits: Limits) -> None:
     first = _first_keyword(words)
     if first.startswith(UPDATE_WORDS):
         raise Forbidden(f"SPARQL Update ({first}) is not allowed: this endpoint is read-only",
-                        code="update_forbidden")
+                        code=ErrorCode.UPDATE_FORBIDDEN)
     if uses_service(words):
         raise Forbidden("SERVICE (federated query) is disabled: this endpoint does not contact "
-                        "other servers", code="service_forbidden")
+                        "other servers", code=ErrorCode.SERVICE_FORBIDDEN)
     depth = nesting_depth(words)
     if depth > MAX_NESTING:
         raise BadQuery(f"the query nests brackets {depth} levels deep; this endpoint accepts at "
-                       f"most {MAX_NESTING}", code="query_too_complex")
+                       f"most {MAX_NESTING}", code=ErrorCode.QUERY_TOO_COMPLEX)
     patterns = estimate_patterns(words)
     if patterns > limits.max_patterns:
         raise BadQuery(f"the query has about {patterns} triple patterns; this endpoint accepts "
-                       f"at most {limits.max_patterns}", code="query_too_complex")
+                       f"at most {limits.max_patterns}", code=ErrorCode.QUERY_TOO_COMPLEX)
 
 
 def names_dataset(query: str) -> bool:
@@ -132,4 +132,4 @@ def query_form(query: str) -> str:
         if token.kind == "word" and upper.startswith(QUERY_WORDS):
             return next(w for w in QUERY_WORDS if upper.startswith(w))
     raise BadQuery("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE form",
-                   code="syntax_error")
+                   code=ErrorCode.SYNTAX_ERROR)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from citygraph.errors import BadQuery
+from citygraph.errors import BadQuery, ErrorCode
 
 # §19.8 [164]-[169]: the characters of names.
 _BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
@@ -88,7 +88,7 @@ class _Scanner:
             found = _STRINGS[char].match(text, at)
             if found is None:
                 raise BadQuery(f"syntax error in the query: a string starting at "
-                               f"{_line_col(text, at)} never ends", code="syntax_error")
+                               f"{_line_col(text, at)} never ends", code=ErrorCode.SYNTAX_ERROR)
             return Token("string", found.group(), at, found.end())
         simple = {"<": ("iri", _IRI), "?": ("var", _VAR), "$": ("var", _VAR),
                   "@": ("langtag", _LANGTAG), "_": ("bnode", _BNODE)}.get(char)

@@ -16,7 +16,7 @@ import os
 import resource
 import signal
 
-from citygraph.errors import CitygraphError
+from citygraph.errors import CitygraphError, ErrorCode
 
 MB = 1 << 20
 # What a web worker holds besides its result cache and request bodies (Flask, rdflib,
@@ -30,7 +30,7 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 class QueryMemoryLimit(CitygraphError):
     status = 503
-    code = "query_memory_limit"
+    code = ErrorCode.QUERY_MEMORY_LIMIT
 
 
 def over_limit(limit: int) -> QueryMemoryLimit:

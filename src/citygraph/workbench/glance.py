@@ -1,9 +1,10 @@
-"""The figures of "Rostock at a glance", each built from named queries of the library.
+"""The figures of the glance page ("{focal city} at a glance"), each built from named queries
+of the library, which find the focal city through the dataset description (cg:focalCity).
 
 Map: ``partner-cities-coordinates`` with the start years of ``partnership-timeline``, plus the
 friendship cities of ``friendship-cities`` (their points come from FRIENDSHIP_POINTS, because
 no library query gives friendship-city coordinates). Timeline: ``partnership-timeline``.
-Memberships: ``rostock-memberships``.
+Memberships: ``city-memberships``.
 """
 
 from __future__ import annotations
@@ -17,18 +18,17 @@ from citygraph.workbench import figures, library
 MAP_PARTNERS = "partner-cities-coordinates"
 TIMELINE = "partnership-timeline"
 FRIENDSHIPS = "friendship-cities"
-MEMBERSHIPS = "rostock-memberships"
+MEMBERSHIPS = "city-memberships"
 FRIENDSHIP_POINTS = """PREFIX cg:  <https://w3id.org/citygraph/def#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#>
 
 SELECT ?city ?lat ?long
 WHERE {
-  ?rostock owl:sameAs <http://sws.geonames.org/2844588/> .
+  ?dataset cg:focalCity ?home .
   ?relation a cg:Friendship ;
-            cg:partner ?rostock , ?friend .
-  FILTER(?friend != ?rostock)
+            cg:partner ?home , ?friend .
+  FILTER(?friend != ?home)
   ?friend rdfs:label ?city ; wgs:lat ?la ; wgs:long ?lo .
   FILTER(lang(?city) = "en")
   BIND(STR(?la) AS ?lat)
