@@ -81,3 +81,10 @@ def test_running_queries_are_charged_as_their_time_accrues(make_app: Any) -> Non
     assert slow.is_alive()
     assert response.status_code == 429 and "fair-use budget 1" in response.get_json()["message"]
     slow.join(10)
+
+
+def test_the_guard_time_of_refused_queries_is_charged(make_app: Any) -> None:
+    app = make_app(fair_use_seconds=0.01)
+    costly = "SELECT * {} " + "a." * 9990  # refused by the guard, after reading 20 KB
+    statuses = [_get(app, costly, ALICE).status_code for _ in range(10)]
+    assert statuses[0] == 400 and 429 in statuses

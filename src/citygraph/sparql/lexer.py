@@ -16,7 +16,7 @@ remembered, so the names inside it are not searched for a colon again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from citygraph.errors import BadQuery, ErrorCode
 
@@ -48,11 +48,12 @@ _LOCAL = re.compile(f"(?:[{_CHARS_U}:0-9]|{_PLX})(?:[{_CHARS}:]|{_PLX})*+"
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*+")
 _OPERATORS = ("^^", "||", "&&", "!=", "<=", ">=")
 _NAME_START = re.compile(f"[{_BASE}:]")
+_SIMPLE = {"<": ("iri", _IRI), "?": ("var", _VAR), "$": ("var", _VAR),
+           "@": ("langtag", _LANGTAG), "_": ("bnode", _BNODE)}
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """kind: word, pname, bnode, var, iri, string, number, langtag, punct (one symbol)."""
 
     kind: str
@@ -90,8 +91,7 @@ class _Scanner:
                 raise BadQuery(f"syntax error in the query: a string starting at "
                                f"{_line_col(text, at)} never ends", code=ErrorCode.SYNTAX_ERROR)
             return Token("string", found.group(), at, found.end())
-        simple = {"<": ("iri", _IRI), "?": ("var", _VAR), "$": ("var", _VAR),
-                  "@": ("langtag", _LANGTAG), "_": ("bnode", _BNODE)}.get(char)
+        simple = _SIMPLE.get(char)
         if simple is not None and (found := simple[1].match(text, at)) is not None:
             return Token(simple[0], found.group(), at, found.end())
         if char.isdigit() or (char == "." and text[at + 1:at + 2].isdigit()):

@@ -124,6 +124,11 @@ class FairUse:
             running[ticket] = now
             return ticket
 
+    def charge(self, client: str, seconds: float) -> None:
+        if self.budget > 0:
+            with self.lock:
+                self.spent[client].append((time.monotonic(), seconds))
+
     def finish(self, client: str, ticket: int) -> None:
         with self.lock:
             running = self.running.get(client, {})
@@ -194,9 +199,15 @@ class Runtime:
     def admit(self, query: str, client: str, exempt: bool) -> None:
         """The checks before any work on a client's query: fair use first, so a client over
         its budget costs no CPU, not even the guard's; then the guard (linear time)."""
-        if not exempt:
-            self.fair_use.check(client)
-        check_query(query, self.limits)
+        if exempt:
+            check_query(query, self.limits)
+            return
+        self.fair_use.check(client)
+        started = time.monotonic()
+        try:
+            check_query(query, self.limits)
+        finally:  # the guard's time is the client's too: refused queries are not free
+            self.fair_use.charge(client, time.monotonic() - started)
 
     def answer(self, job: QueryJob, client: str, exempt: bool) -> tuple[Answer, BuildInfo]:
         info = self.build()
