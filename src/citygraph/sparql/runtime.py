@@ -206,8 +206,9 @@ class Runtime:
         started = time.monotonic()
         try:
             check_query(query, self.limits)
-        finally:  # the guard's time is the client's too: refused queries are not free
+        except CitygraphError:  # a refused query is not free: its guard time is charged
             self.fair_use.charge(client, time.monotonic() - started)
+            raise
 
     def answer(self, job: QueryJob, client: str, exempt: bool) -> tuple[Answer, BuildInfo]:
         info = self.build()
