@@ -84,10 +84,24 @@ def guard_burner(url: str, until: float, statuses: Counter[int]) -> None:
 
 
 def slot_hog(url: str, until: float, statuses: Counter[int]) -> None:
-    """16 slow queries at once from one address: item 8."""
-    threads = [threading.Thread(target=_post_loop, args=(url, until, lambda: {
-        "data": {"query": SLOW_CPU + f" # {random.random()}"}}, statuses))
-        for _ in range(16)]
+    """16 slow queries at once from one address, each sent again when the last ends or
+    after the Retry-After of a 429: item 8. (Re-sending at once after a 429 is a request
+    flood, for the reverse proxy's rate limit: SECURITY.md.)"""
+
+    def hog() -> None:
+        with session(ATTACKER) as client:
+            while time.monotonic() < until:
+                try:
+                    response = client.post(url + "/sparql", timeout=60, data={
+                        "query": SLOW_CPU + f" # {random.random()}"})
+                except requests.RequestException:
+                    statuses[0] += 1
+                    continue
+                statuses[response.status_code] += 1
+                if response.status_code == 429:
+                    time.sleep(float(response.headers.get("Retry-After", "1")))
+
+    threads = [threading.Thread(target=hog) for _ in range(16)]
     for thread in threads:
         thread.start()
     for thread in threads:

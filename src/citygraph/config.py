@@ -88,6 +88,10 @@ class Config:
     request_read_seconds: float = field(default=10.0, metadata=_help(
         "Seconds a client has to send one request (line, headers, body); slower ones are cut "
         "off (408 once the body is being read), so slow senders cannot hold request threads."))
+    max_client_connections: int = field(default=4, metadata=_help(
+        "Requests one client address may have in progress per worker process (0: no limit; "
+        "not applied behind proxy_hops, nor to loopback unless fair_use_loopback); more are "
+        "answered 429 at once."))
     max_client_queries: int = field(default=2, metadata=_help(
         "Queries one client may run at once per worker process (0: no limit); more are "
         "answered 429 at once."))

@@ -6,9 +6,13 @@ Each worker builds its own app after the fork (no store or query process is shar
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import os
 import socket
+import threading
 import time
+from collections import Counter
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -34,6 +38,10 @@ class DeadlineSocket:
     def restart(self) -> None:
         self.deadline = time.monotonic() + self.seconds
 
+    @property
+    def expired(self) -> bool:
+        return time.monotonic() >= self.deadline
+
     def _left(self) -> float:
         left = self.deadline - time.monotonic()
         if left <= 0:
@@ -58,20 +66,69 @@ class DeadlineSocket:
         return getattr(self._sock, name)
 
 
+BUSY = (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: text/plain\r\n"
+        b"Content-Length: 53\r\nConnection: close\r\n\r\n"
+        b"429 too_many_requests: too many requests in progress\n")
+
+
 class ReadLimitedWorker(ThreadWorker):  # type: ignore[misc]
     """gunicorn's threaded worker with a deadline for reading each request (config
-    request_read_seconds): a slow sender (one byte every few seconds) would otherwise hold a
-    request thread for as long as it likes."""
+    request_read_seconds) and a limit on the requests one address has in progress
+    (max_client_connections): a slow sender (one byte every few seconds) would otherwise hold
+    request threads for as long as it likes, reconnecting when cut off."""
+
+    def init_process(self) -> None:
+        self._config = getattr(self.app, "citygraph_config", None) or Config()
+        self._in_progress: Counter[str] = Counter()
+        self._count_lock = threading.Lock()
+        super().init_process()
+
+    def finish_request(self, conn: Any, fs: Any) -> None:
+        """A refused connection, or one whose sender ran out of time, is closed at once:
+        gunicorn's graceful close waits up to 2 s for the client to stop sending, in the
+        worker's main loop, which a slow sender would otherwise stall for everyone."""
+        done = not fs.cancelled() and fs.exception() is None and not fs.result()
+        if done and (getattr(conn, "refused", False) or conn.sock.expired):
+            self.nr_conns -= 1
+            conn.close(graceful=False)
+            return
+        super().finish_request(conn, fs)
+
+    def _limit(self, peer: str) -> int:
+        """No limit behind trusted proxies (every connection comes from one) and, as for fair
+        use, for loopback clients unless fair_use_loopback is set."""
+        if self._config.proxy_hops:
+            return 0
+        with contextlib.suppress(ValueError):
+            if ipaddress.ip_address(peer).is_loopback and not self._config.fair_use_loopback:
+                return 0
+        return self._config.max_client_connections
 
     def enqueue_req(self, conn: Any) -> None:
         if not isinstance(conn.sock, DeadlineSocket):
-            config = getattr(self.app, "citygraph_config", None) or Config()
-            conn.sock = DeadlineSocket(conn.sock, config.request_read_seconds)
+            conn.sock = DeadlineSocket(conn.sock, self._config.request_read_seconds)
         super().enqueue_req(conn)
 
     def handle(self, conn: Any) -> Any:
+        peer = str(conn.client[0]) if isinstance(conn.client, tuple) else str(conn.client)
+        limit = self._limit(peer)
+        with self._count_lock:
+            busy = bool(limit) and self._in_progress[peer] >= limit
+            if not busy:
+                self._in_progress[peer] += 1
+        if busy:
+            with contextlib.suppress(OSError):
+                conn.sock.sendall(BUSY)
+            conn.refused = True
+            return False  # closed by finish_request
         conn.sock.restart()  # a new request (or the next one on a kept-alive connection)
-        return super().handle(conn)
+        try:
+            return super().handle(conn)
+        finally:
+            with self._count_lock:
+                self._in_progress[peer] -= 1
+                if self._in_progress[peer] <= 0:
+                    del self._in_progress[peer]
 
 
 class Server(BaseApplication):  # type: ignore[misc]
