@@ -174,7 +174,8 @@ def scenario3(url: str, pid: int, args: argparse.Namespace, queries: list[str],
               failures: list[str]) -> None:
     budget = args.memory_budget * 2**20
     print(f"\n## Scenario 3: attack mixes ({args.attack_seconds:g} s each), one normal client "
-          f"from {VICTIM}, the attack from {ATTACKER}; memory_budget {args.memory_budget} MB")
+          f"from {VICTIM}, the attack from {ATTACKER}; memory_budget {args.memory_budget} MB, "
+          f"query timeout {args.attack_timeout:g} s")
     measure(url, pid, args.attack_seconds, queries, rss, None)  # warm-up, unreported
     base, _, _, base_peak = measure(url, pid, args.attack_seconds, queries, rss, None)
     base_p99 = pct(base, 99)

@@ -308,6 +308,8 @@ def parse_args() -> argparse.Namespace:
                         help="allowed growth of the RSS at rest, before and after the run")
     parser.add_argument("--scenarios", default="123", help="which scenarios to run")
     parser.add_argument("--attack-seconds", type=float, default=15)
+    parser.add_argument("--attack-timeout", type=float, default=10,
+                        help="query timeout of the server in scenario 3 (default setting: 30)")
     parser.add_argument("--attack-pause", type=float, default=3,
                         help="seconds between two attacks")
     parser.add_argument("--attack-p99-ratio", type=float, default=3.0,
@@ -339,7 +341,7 @@ def main() -> int:
             finally:
                 server.stop()
         if "3" in args.scenarios:
-            server = Server(store, args.workers, args.timeout, Path(tmp) / "attacks.log",
+            server = Server(store, args.workers, args.attack_timeout, Path(tmp) / "attacks.log",
                             fair_use_loopback="1", memory_budget=str(args.memory_budget))
             try:
                 normal = [q.read_text(encoding="utf-8") for q in QUERIES]
