@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from citygraph.errors import CitygraphError, ErrorCode, Forbidden
 from citygraph.metrics import Metrics
+from citygraph.web.current import runtime
 
 bp = Blueprint("ops", __name__)
 
@@ -15,7 +16,7 @@ bp = Blueprint("ops", __name__)
 @bp.route("/healthz", methods=["GET", "HEAD"])
 def healthz() -> Response:
     try:
-        info = current_app.extensions["citygraph"].build()
+        info = runtime().build()
     except CitygraphError as exc:
         response = jsonify(status="unavailable", message=exc.message)
         response.status_code = 503

@@ -34,20 +34,6 @@ class Table:
     rows: list[dict[str, Cell]]
 
 
-# Only these IRIs become links: a result may hold any IRI, and javascript: or data: in an
-# href would run in the page (OWASP XSS prevention, rule 5).
-LINK_SCHEMES = ("http://", "https://", "mailto:")
-
-
-def data_link(iri: str, base_iri: str, root: str = "") -> str:
-    """``{base}id/city/x`` → ``/doc/city/x``; an http(s) or mailto IRI links to itself, any
-    other to nothing ("")."""
-    prefix = base_iri + "id/"
-    if iri.startswith(prefix):
-        return f"{root}/doc/{iri[len(prefix):]}"
-    return iri if iri.lower().startswith(LINK_SCHEMES) else ""
-
-
 def _cell(binding: Binding | None, label: Binding | None, prefixes: dict[str, str],
           link: Linker) -> Cell:
     if binding is None:
