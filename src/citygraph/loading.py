@@ -216,6 +216,9 @@ def _load_build(config: Config, sources: list[Source], path: Path, start_from: P
                      f"({time.monotonic() - t0:.2f} s)")
     _derived_graphs(store, config, progress)  # the comparison first: its claims get entailed
     materialise(store, config.base_iri, progress)
+    from citygraph.network.measures import add_measures  # networkx: only when building
+
+    add_measures(store, config.base_iri, progress)
     counts = _compact_and_count(store, progress, large=len(small) < len(sources))
     del store  # closes RocksDB before the build is published
     total = sum(counts.values())
