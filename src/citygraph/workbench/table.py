@@ -41,9 +41,9 @@ def _cell(binding: Binding | None, label: Binding | None, prefixes: dict[str, st
     kind, value = binding.get("type", "literal"), binding.get("value", "")
     if kind == "uri":
         href = link(value)
-        short = href.partition("/doc/")[2] if href != value else ""
+        short = href.partition("/doc/")[2] if href and href != value else ""
         text = label["value"] if label else short or shorten(value, prefixes).strip("<>")
-        return Cell(text, href, "uri", value)
+        return Cell(text, href or None, "uri", value)
     if kind == "bnode":
         return Cell(f"_:{value}", None, "bnode", value)
     return Cell(value, None, "literal", value)

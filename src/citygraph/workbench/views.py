@@ -18,7 +18,7 @@ from citygraph.store import BuildInfo
 from citygraph.web.conditional import respond
 from citygraph.web.current import runtime, site
 from citygraph.web.i18n import WORKBENCH, choose_language, texts
-from citygraph.web.links import local_page
+from citygraph.web.links import local_page, safe_href
 from citygraph.web.negotiation import negotiate_request, resolve
 from citygraph.web.query import answer_response, run_query
 from citygraph.workbench import glance, library, page
@@ -111,7 +111,7 @@ def _lang_url(lang: str) -> str:
 
 
 def _link(iri: str) -> str:
-    return local_page(iri) or iri
+    return local_page(iri) or safe_href(iri) or ""
 
 
 def _results(query: str) -> tuple[page.ResultView | None, CitygraphError | None]:
