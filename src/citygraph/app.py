@@ -19,6 +19,12 @@ from citygraph.sparql.runtime import Runtime
 log = logging.getLogger("citygraph")
 REJECTED = {"update_forbidden", "service_forbidden", "query_too_large", "query_too_complex",
             "syntax_error", "bad_query", "too_many_requests"}
+# Every HTML page loads only from its own origin (scripts, styles, fonts, images, requests): no
+# third-party host is contacted without the visitor's consent. Inline styles are allowed for
+# the vendored editor, which positions its parts with style attributes.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Link, ETag, Last-Modified, Content-Location, Retry-After, "
@@ -40,6 +46,7 @@ def create_app(config: Config | None = None) -> Flask:
     from citygraph import ops
     from citygraph.linkeddata import views as linkeddata_views
     from citygraph.publishing import views as publishing_views
+    from citygraph.site import views as site_views
     from citygraph.sparql import views as sparql_views
     from citygraph.workbench import views as workbench_views
 
@@ -48,6 +55,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(linkeddata_views.bp)
     app.register_blueprint(publishing_views.bp)
     app.register_blueprint(workbench_views.bp)
+    app.register_blueprint(site_views.bp)
     app.register_error_handler(CitygraphError, _citygraph_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)
@@ -80,9 +88,7 @@ def _finish(response: Response) -> Response:
     if response.mimetype == "text/html":
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'")
+        response.headers.setdefault("Content-Security-Policy", CSP)
     metrics: Metrics = g_metrics()
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
     metrics.inc("citygraph_requests_total", endpoint=endpoint, status=str(response.status_code))

@@ -49,7 +49,13 @@ TEXTS: dict[str, dict[str, str]] = {
                  "and city friendships with their agreements, its memberships in city networks, "
                  "visits and events. Every statement names its source; where sources disagree, "
                  "both values are kept side by side.",
-        "query_for": "query",
+        "query_for": "query", "ep_glance": "Map and timeline at a glance",
+        "ep_workbench": "Query workbench with example queries",
+        "ep_dumps": "Downloads of the whole graph", "ep_catalog": "Data catalogue (DCAT-AP.de)",
+        "ep_void": "Dataset statistics (VoID)", "ep_def": "Ontology (the vocabulary)",
+        "ep_sparql": "SPARQL endpoint for programs", "open_list": "show the list",
+        "all_lists": "All lists by kind",
+        "examples_intro": "Each opens the query workbench with the query run.",
     },
     "de": {
         "key_facts": "Das Wichtigste", "statements": "Alle Aussagen", "property": "Eigenschaft",
@@ -90,7 +96,13 @@ TEXTS: dict[str, dict[str, str]] = {
                  "Mitgliedschaften in Städtenetzwerken, Besuche und Veranstaltungen. Jede Aussage "
                  "nennt ihre Quelle; wo Quellen voneinander abweichen, stehen beide Werte "
                  "nebeneinander.",
-        "query_for": "Abfrage",
+        "query_for": "Abfrage", "ep_glance": "Karte und Zeitleiste auf einen Blick",
+        "ep_workbench": "Abfrage-Werkbank mit Beispielabfragen",
+        "ep_dumps": "Downloads des ganzen Graphen",
+        "ep_catalog": "Datenkatalog (DCAT-AP.de)", "ep_void": "Statistik des Datensatzes (VoID)",
+        "ep_def": "Ontologie (das Vokabular)", "ep_sparql": "SPARQL-Endpunkt für Programme",
+        "open_list": "Liste anzeigen", "all_lists": "Alle Listen nach Art",
+        "examples_intro": "Jede öffnet die Abfrage-Werkbank mit der ausgeführten Abfrage.",
     },
 }
 

@@ -19,15 +19,16 @@ from citygraph.linkeddata import home, listing
 from citygraph.linkeddata.describe import Page
 from citygraph.linkeddata.facts import Point
 from citygraph.linkeddata.i18n import texts
-from citygraph.linkeddata.iris import TYPES, home_iri
+from citygraph.linkeddata.iris import home_iri
 from citygraph.linkeddata.rdfterms import Linker, local_name
-from citygraph.linkeddata.svgmap import MapView, build_map
+from citygraph.site import maps
 from citygraph.sparql.runtime import Binding, Runtime
 
 Row = dict[str, Binding]
-# Entry points, some served by other parts of citygraph (dumps, catalogue, ontology, VoID).
-ENTRY_POINTS = (("SPARQL", "/sparql"), ("Dumps", "/dumps/"), ("DCAT catalogue", "/catalog"),
-                ("Ontology", "/def"), ("VoID", "/.well-known/void"))
+# Entry points, some served by other parts of citygraph; each answers a browser with HTML.
+ENTRY_POINTS = (("ep_glance", "workbench.glance_page"), ("ep_workbench", "workbench.query_page"),
+                ("ep_dumps", "publishing.dumps_index"), ("ep_catalog", "publishing.catalog"),
+                ("ep_void", "publishing.void"), ("ep_def", "/def"), ("ep_sparql", "/sparql"))
 
 
 def sparql_url(query: str) -> str:
@@ -62,8 +63,17 @@ def home_point(rt: Runtime, iri: str, lang: str) -> Point | None:
         return None
 
 
-def map_of(page: Page) -> MapView | None:
-    return build_map(page.points)
+def map_of(page: Page, home: str) -> maps.Drawing | None:
+    """The map of the page's points; the focal city marked as such (also on its own page)."""
+    points = [maps.MapPoint(p.lon, p.lat, p.label, None,
+                            "focal" if p.reference or page.iri == home else "other")
+              for p in page.points]
+    return maps.draw(points, 480, 300)
+
+
+def _entry_url(target: str) -> str:
+    """A path as it is (its canonical spelling), an endpoint through url_for (keeps ?lang)."""
+    return request.script_root + target if target.startswith("/") else url_for(target)
 
 
 def home_context(rt: Runtime, iri: str, lang: str, link: Linker) -> dict[str, Any]:
@@ -72,18 +82,18 @@ def home_context(rt: Runtime, iri: str, lang: str, link: Linker) -> dict[str, An
     counts = []
     for key, query in home.count_queries(iri):
         rows = rt.select(query)
-        counts.append((t[key], int(_value(rows[0], "n") or 0) if rows else 0,
-                       sparql_url(query)))
+        type_, args = home.COUNT_TARGETS[key]
+        target = (url_for("linkeddata.listing", name=type_, **args) if type_
+                  else url_for("workbench.glance_page"))
+        counts.append((t[key], int(_value(rows[0], "n") or 0) if rows else 0, target))
     relations = [{
         "label": _label(row, "relation"), "href": link(_value(row, "relation")),
         "partner": _label(row, "partner"), "partner_href": link(_value(row, "partner")),
         "type": _label(row, "type") if _value(row, "type") else "",
         "start": _value(row, "start"),
     } for row in rt.select(home.relations_query(iri, lang))]
-    root = request.script_root
     return {"counts": counts, "relations": relations,
-            "entry_points": [(name, root + path) for name, path in ENTRY_POINTS],
-            "lists": [(name, url_for("linkeddata.listing", name=name)) for name in TYPES],
+            "entry_points": [(t[key], _entry_url(target)) for key, target in ENTRY_POINTS],
             "home_href": link(iri)}
 
 

@@ -159,7 +159,7 @@ def _document_html(key: iris.Key, thing_iri: str, query: str, lang: str) -> str:
                                pages.home_point(rt, home_iri, lang))
     variants = [(m, _variant_url(key, m)) for m in of_kinds(Kind.GRAPH)]
     return render_template("ld_page.html", page=page, lang=lang, key=key,
-                           map=pages.map_of(page), variants=variants, licence=LICENCE,
+                           map=pages.map_of(page, home_iri), variants=variants, licence=LICENCE,
                            query_url=pages.sparql_url(query),
                            lang_url=pages.other_lang_url(lang), t=texts(lang))
 
@@ -172,7 +172,8 @@ def index() -> Response:
     context = pages.home_context(runtime(), iris.home_iri(base()), lang, link)
     html = render_template("ld_home.html", lang=lang, t=texts(lang),
                            lang_url=pages.other_lang_url(lang), licence=LICENCE,
-                           examples=[(e.title(lang), pages.sparql_url(e.query))
+                           examples=[(e.title(lang),
+                                      url_for("workbench.query_page", query=e.query))
                                      for e in home.examples(iris.home_iri(base()))],
                            **context)
     return respond(html, media, f"home/{lang}", vary=("Accept-Language",))
@@ -194,7 +195,7 @@ def listing(name: str) -> Response:
         body, media = pages.listing_csv(result), _media("csv")
     else:
         body, media = render_template(
-            "ld_list.html", lang=lang, t=texts(lang), r=result, types=iris.TYPES,
+            "ld_list.html", lang=lang, t=texts(lang), r=result, types=iris.LISTED_TYPES,
             lang_url=pages.other_lang_url(lang), licence=LICENCE), _media("html")
     response = respond(body, media, tag, vary=("Accept-Language",))
     for header in pages.paging_links(result):
@@ -222,7 +223,7 @@ def _not_here(exc: CitygraphError) -> Response:
         lang = language()
         body: str | bytes = render_template(
             "ld_error.html", lang=lang, t=texts(lang), status=exc.status,
-            message=exc.message, types=iris.TYPES, lang_url=pages.other_lang_url(lang),
+            message=exc.message, types=iris.LISTED_TYPES, lang_url=pages.other_lang_url(lang),
             licence=LICENCE)
     else:
         body = _rdf_error(exc, media)

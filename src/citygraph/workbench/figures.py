@@ -1,8 +1,8 @@
 """Views built from a results table: a point map, a timeline and a relation graph.
 
 Only geometry is computed here (plain data classes); the templates draw inline SVG and HTML.
-No tiles, no scripts, no external requests. The map is equirectangular, fitted to the points;
-the graph places its nodes on a circle.
+No tiles, no scripts, no external requests. The map is site.maps (offline basemap); the graph
+places its nodes on a circle.
 """
 
 from __future__ import annotations
@@ -11,31 +11,14 @@ import math
 import re
 from dataclasses import dataclass
 
+from citygraph.site import maps
 from citygraph.workbench.table import Cell, Table
 
 LAT_NAMES = ("lat", "latitude")
 LONG_NAMES = ("long", "lon", "lng", "longitude")
 _DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?")
-MAP_W, MAP_H, MARGIN = 640, 360, 24
+MAP_W, MAP_H = 640, 380
 GRAPH_SIZE, MAX_NODES = 480, 60
-
-
-@dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
-    label: str
-    href: str | None
-    css: str = "point"
-
-
-@dataclass(frozen=True)
-class MapFigure:
-    width: int
-    height: int
-    points: list[Point]
-    meridians: list[tuple[float, str]]  # (x, label)
-    parallels: list[tuple[float, str]]  # (y, label)
 
 
 @dataclass(frozen=True)
@@ -66,7 +49,7 @@ class GeoRow:
     lon: float
     label: str
     href: str | None
-    css: str = "point"
+    kind: str = "other"  # marker kind of site.maps (partner, friendship, focal, other)
 
 
 def _column(table: Table, names: tuple[str, ...]) -> str | None:
@@ -94,43 +77,37 @@ def geo_rows(table: Table) -> list[GeoRow]:
     return out
 
 
-def _step(span: float) -> int:
-    return next((s for s in (1, 2, 5, 10, 15, 30, 60) if span / s <= 8), 90)
-
-
-def build_map(rows: list[GeoRow]) -> MapFigure | None:
-    """A point map with one point per row and a graticule; None without points."""
-    if not rows:
-        return None
-    west, east = min(r.lon for r in rows) - 3, max(r.lon for r in rows) + 3
-    south, north = min(r.lat for r in rows) - 3, max(r.lat for r in rows) + 3
-    cos = max(math.cos(math.radians((south + north) / 2)), 0.3)
-    scale = min((MAP_W - 2 * MARGIN) / ((east - west) * cos),
-                (MAP_H - 2 * MARGIN) / (north - south))
-
-    def x(lon: float) -> float:
-        return round(MAP_W / 2 + (lon - (west + east) / 2) * cos * scale, 1)
-
-    def y(lat: float) -> float:
-        return round(MAP_H / 2 - (lat - (south + north) / 2) * scale, 1)
-
-    step = _step(max(east - west, north - south))
-    lons = range(math.ceil(west / step) * step, math.floor(east / step) * step + 1, step)
-    lats = range(math.ceil(south / step) * step, math.floor(north / step) * step + 1, step)
-    points = [Point(x(r.lon), y(r.lat), r.label, r.href, r.css) for r in rows]
-    return MapFigure(MAP_W, MAP_H, points, [(x(v), f"{v}°") for v in lons],
-                     [(y(v), f"{v}°") for v in lats])
+def build_map(rows: list[GeoRow]) -> maps.Drawing | None:
+    """A point map with one point per row on the offline basemap; None without points."""
+    return maps.draw([maps.MapPoint(r.lon, r.lat, r.label, r.href, r.kind) for r in rows],
+                     MAP_W, MAP_H)
 
 
 def _is_date(cell: Cell) -> bool:
     return bool(_DATE.fullmatch(cell.value)) and int(cell.value.lstrip("-")[:4]) >= 1000
 
 
+DATE_TYPES = ("#date", "#dateTime", "#gYear", "#gYearMonth")
+DATE_NAMES = ("date", "since", "start", "end", "until", "year", "founded", "signed", "when")
+
+
+def _dated(column: str, cells: list[Cell]) -> bool:
+    """Dates by their datatype, or years/dates in a column whose name says it holds dates
+    (a count of 1200 is no year)."""
+    if all(c.datatype.endswith(DATE_TYPES) for c in cells):
+        return True
+    return any(n in column.lower() for n in DATE_NAMES)
+
+
 def date_column(table: Table) -> str | None:
-    """The first column whose filled values are all years or ISO dates (at least one)."""
+    """The first column whose filled values are all years or ISO dates, typed as dates or
+    named as dates; a timeline needs two dated rows and something to say about each."""
+    if len(table.columns) < 2:
+        return None
     for column in table.columns:
         cells = [r[column] for r in table.rows if r[column].text]
-        if cells and all(c.kind == "literal" and _is_date(c) for c in cells):
+        if (len(cells) >= 2 and all(c.kind == "literal" and _is_date(c) for c in cells)
+                and _dated(column, cells)):
             return column
     return None
 
@@ -170,7 +147,7 @@ def relation_graph(table: Table) -> GraphFigure | None:
             nodes.setdefault(row[b].value, row[b])
             if (row[a].value, row[b].value) not in pairs:
                 pairs.append((row[a].value, row[b].value))
-    if not nodes or len(nodes) > MAX_NODES:
+    if len(nodes) < 3 or len(nodes) > MAX_NODES:
         return None
     radius, centre = GRAPH_SIZE / 2 - 70, GRAPH_SIZE / 2
     where: dict[str, tuple[float, float]] = {}

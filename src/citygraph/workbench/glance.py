@@ -1,8 +1,8 @@
 """The figures of "Rostock at a glance", each built from named queries of the library.
 
-Map: ``partner-cities-coordinates`` with the start years of ``partnership-timeline``, plus the
-friendship cities of ``friendship-cities`` (their points come from FRIENDSHIP_POINTS, because
-no library query gives friendship-city coordinates). Timeline: ``partnership-timeline``.
+Maps (Europe in detail, and the world): partner and friendship cities with the focal city, by
+``map_query`` (names in the page language, linked to their pages). Timeline:
+``partnership-timeline``.
 Memberships: ``rostock-memberships``.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from citygraph.site import maps
 from citygraph.sparql.runtime import Binding
 from citygraph.workbench import figures, library
 
@@ -18,34 +19,67 @@ MAP_PARTNERS = "partner-cities-coordinates"
 TIMELINE = "partnership-timeline"
 FRIENDSHIPS = "friendship-cities"
 MEMBERSHIPS = "rostock-memberships"
-FRIENDSHIP_POINTS = """PREFIX cg:  <https://w3id.org/citygraph/def#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#>
-
-SELECT ?city ?lat ?long
-WHERE {
-  ?rostock owl:sameAs <http://sws.geonames.org/2844588/> .
-  ?relation a cg:Friendship ;
-            cg:partner ?rostock , ?friend .
-  FILTER(?friend != ?rostock)
-  ?friend rdfs:label ?city ; wgs:lat ?la ; wgs:long ?lo .
-  FILTER(lang(?city) = "en")
-  BIND(STR(?la) AS ?lat)
-  BIND(STR(?lo) AS ?long)
-}
-ORDER BY ?city"""
 
 Select = Callable[[str], list[dict[str, Binding]]]
+Link = Callable[[str], str | None]
+# The detail map: Europe, where most partners lie (their dots would overlap on a world map).
+EUROPE = maps.Frame(west=-12.0, south=34.0, east=46.0, north=68.0, width=640, height=560)
+
+
+def map_query(home: str, lang: str) -> str:
+    """Partner and friendship cities with coordinates (a municipality's: those of its seat),
+    names in ``lang`` (English fallback), start year; and the focal city itself (kind
+    "focal"). ``lang`` is one of de/en."""
+    label = ("OPTIONAL {{ ?{v} skos:prefLabel ?{v}L FILTER(lang(?{v}L) = \"{lang}\") }} "
+             "OPTIONAL {{ ?{v} skos:prefLabel ?{v}E FILTER(lang(?{v}E) = \"en\") }}")
+    return f"""PREFIX cg: <https://w3id.org/citygraph/def#>
+PREFIX schema: <https://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#>
+SELECT ?city ?cityL ?cityE ?lat ?long ?kind ?start WHERE {{
+  {{ ?relation cg:partner <{home}> , ?city ; a ?class .
+     VALUES (?class ?kind) {{ (cg:Partnership "partner") (cg:Friendship "friendship") }}
+     FILTER(?city != <{home}>)
+     OPTIONAL {{ ?relation schema:startDate ?start }} }}
+  UNION {{ BIND(<{home}> AS ?city) BIND("focal" AS ?kind) }}
+  OPTIONAL {{ ?city wgs:lat ?ownLat ; wgs:long ?ownLong }}
+  OPTIONAL {{ ?city cg:seat ?seat . ?seat wgs:lat ?seatLat ; wgs:long ?seatLong }}
+  BIND(COALESCE(?ownLat, ?seatLat) AS ?lat)
+  BIND(COALESCE(?ownLong, ?seatLong) AS ?long)
+  FILTER(BOUND(?lat) && BOUND(?long))
+  {label.format(v="city", lang=lang)}
+}} ORDER BY ?start"""
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    point: maps.MapPoint
+    year: str
+
+
+def map_entries(select: Select, home: str, lang: str, link: Link) -> list[MapEntry]:
+    out = []
+    for row in select(map_query(home, lang)):
+        value = {k: v.get("value", "") for k, v in row.items()}
+        try:
+            lat, lon = float(value["lat"]), float(value["long"])
+        except (KeyError, ValueError):
+            continue
+        name = value.get("cityL") or value.get("cityE") or value["city"].rsplit("/", 1)[-1]
+        point = maps.MapPoint(lon, lat, name, link(value["city"]), value["kind"])
+        out.append(MapEntry(point, value.get("start", "")[:4]))
+    return out
 
 
 @dataclass(frozen=True)
 class Glance:
-    map: figures.MapFigure | None
+    europe: maps.Drawing | None
+    world: maps.Drawing | None
+    places: list[MapEntry]
     timeline: list[figures.Event]
     memberships: list[dict[str, str]]
     sources: dict[str, str]  # figure → example name
-    friendship_points_query: str
+    map_query: str
 
 
 def _rows(select: Select, name: str) -> list[dict[str, str]]:
@@ -55,34 +89,18 @@ def _rows(select: Select, name: str) -> list[dict[str, str]]:
     return [{k: v.get("value", "") for k, v in row.items()} for row in select(example.query)]
 
 
-def _geo(rows: list[dict[str, str]], name: str, years: dict[str, str], css: str
-         ) -> list[figures.GeoRow]:
-    out = []
-    for row in rows:
-        try:
-            lat, lon = float(row["lat"]), float(row["long"])
-        except (KeyError, ValueError):
-            continue
-        year = years.get(row[name], "")
-        label = f"{row[name]} ({year})" if year else row[name]
-        out.append(figures.GeoRow(lat, lon, label, None, css))
-    return out
-
-
-def build(select: Select) -> Glance:
-    """Run the four library queries (and the friendship points) and build the figures."""
+def build(select: Select, home: str, lang: str, link: Link) -> Glance:
+    """Run the library queries and the map query and build the figures."""
     timeline_rows = _rows(select, TIMELINE)
-    partner_years = {r["partner"]: r["since"] for r in timeline_rows}
-    friend_rows = _rows(select, FRIENDSHIPS)
-    friend_years = {r["city"]: r.get("since", "") for r in friend_rows}
-    friend_points = [{k: v.get("value", "") for k, v in row.items()}
-                     for row in select(FRIENDSHIP_POINTS)]
-    points = (_geo(_rows(select, MAP_PARTNERS), "partner", partner_years, "point partner")
-              + _geo(friend_points, "city", friend_years, "point friendship"))
+    places = map_entries(select, home, lang, link)
+    points = [e.point for e in places]
+    europe = [p for p in points if EUROPE.west <= p.lon <= EUROPE.east
+              and EUROPE.south <= p.lat <= EUROPE.north]
     events = [figures.Event(r["since"], f"{r['partner']} ({r['country']})", None)
               for r in timeline_rows]
-    return Glance(map=figures.build_map(points), timeline=events,
+    return Glance(europe=maps.draw(europe, frame=EUROPE),
+                  world=maps.draw(points, 640, 360), places=places, timeline=events,
                   memberships=_rows(select, MEMBERSHIPS),
                   sources={"map": MAP_PARTNERS, "friendships": FRIENDSHIPS,
                            "timeline": TIMELINE, "memberships": MEMBERSHIPS},
-                  friendship_points_query=FRIENDSHIP_POINTS)
+                  map_query=map_query(home, lang))

@@ -20,9 +20,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "The results were cut at the row limit of this server.",
         "glance_intro": "Rostock's town twinnings, city friendships and network memberships, "
                         "each figure drawn from an example query of the library.",
-        "map_glance": "Partner cities (dark) and friendship cities (light) with their start "
-                      "years", "role": "role", "network": "Network",
-        "endpoint": "SPARQL endpoint",
+        "map_glance": "Partner cities (red circles) and friendship cities (teal diamonds); the "
+                      "black square is the city this graph is about",
+        "role": "role", "network": "Network",
+        "jump": "Jump to the results", "views": "Views of these results",
+        "download_note": "files from the SPARQL endpoint; size as in the table",
+        "endpoint": "SPARQL endpoint", "map_europe": "Europe", "map_world": "The world",
+        "map_europe_title": "Map of Europe with the partner and friendship cities",
+        "map_world_title": "World map with the partner and friendship cities",
+        "places": "All places on the maps", "map_query": "The query behind these maps",
     },
     "de": {
         "title": "Abfrage-Werkbank", "query": "SPARQL-Abfrage", "run": "Ausführen",
@@ -42,9 +48,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "Die Ergebnisse wurden an der Zeilengrenze dieses Servers abgeschnitten.",
         "glance_intro": "Rostocks Städtepartnerschaften, befreundete Städte und Mitgliedschaften "
                         "in Netzwerken; jede Abbildung beruht auf einer Beispielabfrage.",
-        "map_glance": "Partnerstädte (dunkel) und befreundete Städte (hell) mit dem Jahr des "
-                      "Beginns", "role": "Rolle", "network": "Netzwerk",
-        "endpoint": "SPARQL-Endpunkt",
+        "map_glance": "Partnerstädte (rote Kreise) und befreundete Städte (türkise Rauten); das "
+                      "schwarze Quadrat ist die Stadt, um die es hier geht",
+        "role": "Rolle", "network": "Netzwerk",
+        "jump": "Zu den Ergebnissen", "views": "Ansichten dieser Ergebnisse",
+        "download_note": "Dateien vom SPARQL-Endpunkt; Umfang wie in der Tabelle",
+        "endpoint": "SPARQL-Endpunkt", "map_europe": "Europa", "map_world": "Die Welt",
+        "map_europe_title": "Europakarte mit den Partnerstädten und befreundeten Städten",
+        "map_world_title": "Weltkarte mit den Partnerstädten und befreundeten Städten",
+        "places": "Alle Orte der Karten", "map_query": "Die Abfrage hinter diesen Karten",
     },
 }
 

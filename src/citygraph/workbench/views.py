@@ -3,7 +3,8 @@
 
 Queries run through the same path as /sparql (guard, fair use, cache, killable child process):
 ``check_query`` and ``Runtime.answer`` with a QueryJob. The query page renders its results on
-the server, so it works without JavaScript; static/wb/enhance.js only adds YASGUI when it loaded.
+the server, so it works without JavaScript; static/wb/enhance.js adds the vendored SPARQL
+editor (static/vendor/yasgui), served from this origin like everything else on the page.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from citygraph.errors import CitygraphError, NotFound
 from citygraph.formats import Kind, MediaType, by_name
 from citygraph.linkeddata.i18n import choose_language
+from citygraph.linkeddata.iris import home_iri
 from citygraph.linkeddata.views import respond
 from citygraph.namespaces import sparql_prologue
 from citygraph.negotiation import require
@@ -26,10 +28,6 @@ from citygraph.workbench.i18n import texts
 
 bp = Blueprint("workbench", __name__)
 READ = ["GET", "HEAD"]
-CSP = ("default-src 'self'; img-src 'self' data: https:; "
-       "script-src 'self' https://cdn.jsdelivr.net; "
-       "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-       "font-src 'self' data: https://cdn.jsdelivr.net; connect-src 'self'")
 DEFAULT_QUERY = "SELECT ?s ?p ?o\nWHERE { ?s ?p ?o }\nLIMIT 10\n"
 PAGE_KINDS = (Kind.HTML, Kind.RESULTS)
 
@@ -63,9 +61,7 @@ def _example(name: str) -> library.Example:
 def _html(body: str, tag: str, status: int = 200) -> Response:
     media = by_name("html")
     assert media is not None
-    response = respond(body, media, tag, status=status, vary=("Accept", "Accept-Language"))
-    response.headers["Content-Security-Policy"] = CSP
-    return response
+    return respond(body, media, tag, status=status, vary=("Accept", "Accept-Language"))
 
 
 @bp.route("/queries", methods=READ)
@@ -119,7 +115,12 @@ def _lang_url(lang: str) -> str:
 
 
 def _link(iri: str) -> str:
-    return table.data_link(iri, runtime().config.base_iri, request.script_root)
+    """The page of a data IRI (keeping an explicit ?lang=), or the IRI itself."""
+    href = table.data_link(iri, runtime().config.base_iri, request.script_root)
+    lang = request.args.get("lang")
+    if href != iri and lang in ("de", "en"):
+        href += f"?lang={lang}"
+    return href
 
 
 def _results(query: str) -> tuple[page.ResultView | None, CitygraphError | None]:
@@ -130,7 +131,27 @@ def _results(query: str) -> tuple[page.ResultView | None, CitygraphError | None]
     except CitygraphError as exc:
         return None, exc
     args = request.args.to_dict()
-    return page.result_view(answer, args, runtime().prefixes, _link), None
+    return page.result_view(answer, args, runtime().prefixes, _link, _names), None
+
+
+def _names(bindings: list[table.Row]) -> dict[str, str]:
+    """Names of the data IRIs in the results, in the page language (English fallback)."""
+    found = table.local_iris(bindings, runtime().config.base_iri)
+    if not found:
+        return {}
+    values = " ".join(f"<{iri}>" for iri in found)
+    lang = _lang()
+    query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+             f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} "
+             "?s skos:prefLabel|rdfs:label ?l "
+             f'FILTER(lang(?l) = "{lang}" || lang(?l) = "en") }}')
+    names: dict[str, str] = {}
+    for row in runtime().select(query):
+        literal = row["l"]
+        if literal.get("xml:lang") == lang or row["s"]["value"] not in names:
+            names[row["s"]["value"]] = literal["value"]
+    return names
 
 
 def _query_page(query: str, example: library.Example | None, tag: str) -> Response:
@@ -155,7 +176,8 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
 @bp.route("/glance", methods=READ)
 def glance_page() -> Response:
     lang = _lang()
-    figures = glance.build(runtime().select)
+    base = runtime().config.base_iri
+    figures = glance.build(runtime().select, home_iri(base), lang, _link)
     html = render_template("wb_glance.html", lang=lang, t=texts(lang), g=figures,
                            find=library.find, query_url=url_for("workbench.query_page"),
                            lang_url=_lang_url(lang))
