@@ -23,6 +23,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "map_glance": "Partner cities (red circles) and friendship cities (teal diamonds); the "
                       "black square is the city this graph is about",
         "role": "role", "network": "Network",
+        "queries_intro": "Ready-made questions; each opens the workbench with the query "
+                         "run. For programs the same list is available as",
         "jump": "Jump to the results", "views": "Views of these results",
         "download_note": "files from the SPARQL endpoint; size as in the table",
         "endpoint": "SPARQL endpoint", "map_europe": "Europe", "map_world": "The world",
@@ -51,6 +53,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "map_glance": "Partnerstädte (rote Kreise) und befreundete Städte (türkise Rauten); das "
                       "schwarze Quadrat ist die Stadt, um die es hier geht",
         "role": "Rolle", "network": "Netzwerk",
+        "queries_intro": "Fertige Fragen; jede öffnet die Werkbank mit der ausgeführten "
+                         "Abfrage. Für Programme gibt es dieselbe Liste als",
         "jump": "Zu den Ergebnissen", "views": "Ansichten dieser Ergebnisse",
         "download_note": "Dateien vom SPARQL-Endpunkt; Umfang wie in der Tabelle",
         "endpoint": "SPARQL-Endpunkt", "map_europe": "Europa", "map_world": "Die Welt",

@@ -64,10 +64,21 @@ def _html(body: str, tag: str, status: int = 200) -> Response:
     return respond(body, media, tag, status=status, vary=("Accept", "Accept-Language"))
 
 
+def _wants_html() -> bool:
+    """A browser (text/html preferred to JSON) gets the page; every other client JSON."""
+    accept = request.accept_mimetypes
+    best = accept.best_match(["application/json", "text/html"])
+    return best == "text/html" and accept["text/html"] > accept["application/json"]
+
+
 @bp.route("/queries", methods=READ)
 @bp.route("/queries.json", methods=READ)
 def queries() -> Response:
     lang = _lang()
+    if not request.path.endswith(".json") and _wants_html():
+        html = render_template("wb_queries.html", lang=lang, t=texts(lang),
+                               groups=library.grouped(), group_title=library.group_title)
+        return _html(html, f"queries/{lang}")
     listing = [{"name": e.name, "title": e.titles, "group": e.group,
                 "group_title": {k: library.group_title(e.group, k) for k in ("en", "de")},
                 "description": e.description, "query": e.query,

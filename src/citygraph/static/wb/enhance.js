@@ -13,7 +13,6 @@
     try {
       var holder = document.createElement("div");
       holder.id = "wb-editor";
-      holder.setAttribute("aria-hidden", "true");  /* the textarea stays the accessible field */
       textarea.parentNode.insertBefore(holder, textarea);
       var yasqe = new Yasgui.Yasqe(holder, {
         value: textarea.value,
@@ -26,6 +25,12 @@
       });
       yasqe.query = function () { form.requestSubmit ? form.requestSubmit() : form.submit(); return Promise.resolve(); };
       yasqe.on("change", function () { textarea.value = yasqe.getValue(); });
+      var label = document.querySelector('label[for="wb-query"]');
+      var input = yasqe.getInputField();
+      input.setAttribute("aria-label", label ? label.textContent : "SPARQL");
+      if (label) { label.setAttribute("for", ""); label.addEventListener("click", function () { yasqe.focus(); }); }
+      var scroller = holder.querySelector(".CodeMirror-scroll");
+      if (scroller) { scroller.setAttribute("tabindex", "0"); scroller.setAttribute("aria-label", input.getAttribute("aria-label")); }
       textarea.classList.add("wb-shadowed");
       document.body.classList.add("wb-has-editor");
       form.addEventListener("submit", function () { textarea.value = yasqe.getValue(); });
