@@ -49,6 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
                  "and city friendships with their agreements, its memberships in city networks, "
                  "visits and events. Every statement names its source; where sources disagree, "
                  "both values are kept side by side.",
+        "breadcrumbs": "You are here", "show_all": "show all", "source_label": "Source",
         "query_for": "query", "ep_glance": "Map and timeline at a glance",
         "ep_workbench": "Query workbench with example queries",
         "ep_dumps": "Downloads of the whole graph", "ep_catalog": "Data catalogue (DCAT-AP.de)",
@@ -96,6 +97,7 @@ TEXTS: dict[str, dict[str, str]] = {
                  "Mitgliedschaften in Städtenetzwerken, Besuche und Veranstaltungen. Jede Aussage "
                  "nennt ihre Quelle; wo Quellen voneinander abweichen, stehen beide Werte "
                  "nebeneinander.",
+        "breadcrumbs": "Sie sind hier", "show_all": "alle zeigen", "source_label": "Quelle",
         "query_for": "Abfrage", "ep_glance": "Karte und Zeitleiste auf einen Blick",
         "ep_workbench": "Abfrage-Werkbank mit Beispielabfragen",
         "ep_dumps": "Downloads des ganzen Graphen",

@@ -63,11 +63,21 @@ def home_point(rt: Runtime, iri: str, lang: str) -> Point | None:
         return None
 
 
-def map_of(page: Page, home: str) -> maps.Drawing | None:
-    """The map of the page's points; the focal city marked as such (also on its own page)."""
-    points = [maps.MapPoint(p.lon, p.lat, p.label, None,
-                            "focal" if p.reference or page.iri == home else "other")
-              for p in page.points]
+RELATION_KINDS = {"https://w3id.org/citygraph/def#Partnership": "partner",
+                  "https://w3id.org/citygraph/def#Friendship": "friendship"}
+
+
+def map_of(page: Page, home: str, home_point: Point | None) -> maps.Drawing | None:
+    """The map of the page's points; the focal city marked as such (also on its own page and
+    on a relation's), a relation's partner drawn as partner or friendship city."""
+    other = next((RELATION_KINDS[t.iri] for t in page.types if t.iri in RELATION_KINDS),
+                 "other")
+
+    def kind(p: Point) -> str:
+        at_home = home_point is not None and (p.lon, p.lat) == (home_point.lon, home_point.lat)
+        return "focal" if p.reference or page.iri == home or at_home else other
+
+    points = [maps.MapPoint(p.lon, p.lat, p.label, None, kind(p)) for p in page.points]
     return maps.draw(points, 480, 300)
 
 

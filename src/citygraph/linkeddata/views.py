@@ -155,11 +155,12 @@ def _document_html(key: iris.Key, thing_iri: str, query: str, lang: str) -> str:
     graph = Graph.from_ntriples(runtime().construct(query, "ntriples"))
     rt = runtime()
     home_iri = iris.home_iri(base())
-    page = describe.build_page(graph, thing_iri, lang, link, rt.prefixes, home_iri,
-                               pages.home_point(rt, home_iri, lang))
+    home_point = pages.home_point(rt, home_iri, lang)
+    page = describe.build_page(graph, thing_iri, lang, link, rt.prefixes, home_iri, home_point)
     variants = [(m, _variant_url(key, m)) for m in of_kinds(Kind.GRAPH)]
     return render_template("ld_page.html", page=page, lang=lang, key=key,
-                           map=pages.map_of(page, home_iri), variants=variants, licence=LICENCE,
+                           map=pages.map_of(page, home_iri, home_point), variants=variants,
+                           licence=LICENCE,
                            query_url=pages.sparql_url(query),
                            lang_url=pages.other_lang_url(lang), t=texts(lang))
 

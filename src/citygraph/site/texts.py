@@ -55,6 +55,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "by a file suffix such as .ttl or .json.",
         "licence": "Data licence", "open": "open", "download": "download",
         "rdf_variants": "This description for programs", "contents": "Contents",
+        "dumps_intro": "The whole graph in one file, in the format your software reads: "
+                       "{triples} statements, as of {built}. Dated files never change.",
+        "download_file": "Download the whole graph as {format}", "with_graphs":
+        "with the source graph of every statement", "details": "details",
+        "file_name": "File", "always_latest": "Always the newest", "statements": "Statements",
+        "dumps_graphs": "N-Quads and TriG keep the named graph of every statement (one graph per "
+                        "source file); the other formats hold the statements of all graphs.",
+        "this_list_json": "this list as JSON",
         "legend_partner": "Partner city", "legend_friendship": "Friendship city",
         "legend_other": "Place", "map_credit": "Basemap: Natural Earth (public domain)",
     },
@@ -97,6 +105,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "(Accept-Header) oder eine Dateiendung wie .ttl oder .json anhängen.",
         "licence": "Datenlizenz", "open": "öffnen", "download": "Download",
         "rdf_variants": "Diese Beschreibung für Programme", "contents": "Inhalt",
+        "dumps_intro": "Der ganze Graph in einer Datei, im Format, das Ihre Software liest: "
+                       "{triples} Aussagen, Stand {built}. Datierte Dateien ändern sich nie.",
+        "download_file": "Den ganzen Graphen als {format} herunterladen", "with_graphs":
+        "mit dem Quellgraphen jeder Aussage", "details": "Einzelheiten",
+        "file_name": "Datei", "always_latest": "Immer die neueste", "statements": "Aussagen",
+        "dumps_graphs": "N-Quads und TriG behalten den benannten Graphen jeder Aussage (ein Graph "
+                        "je Quelldatei); die anderen Formate enthalten die Aussagen aller Graphen.",
+        "this_list_json": "diese Liste als JSON",
         "legend_partner": "Partnerstadt", "legend_friendship": "Befreundete Stadt",
         "legend_other": "Ort", "map_credit": "Grundkarte: Natural Earth (gemeinfrei)",
     },

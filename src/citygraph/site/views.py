@@ -24,6 +24,7 @@ from flask import (
 from citygraph.formats import by_name
 from citygraph.linkeddata.i18n import LANGUAGES, choose_language
 from citygraph.linkeddata.views import respond
+from citygraph.site import humane
 from citygraph.site import kinds as kinds_mod
 from citygraph.site import search as search_mod
 from citygraph.site.texts import NAV, site_texts
@@ -70,6 +71,11 @@ def _nav(lang: str) -> list[dict[str, Any]]:
     here = request.endpoint or ""
     return [{"label": t[key], "href": url_for(endpoint), "current": here in current.split()}
             for key, endpoint, current in NAV]
+
+
+bp.add_app_template_filter(humane.human_date, "human_date")
+bp.add_app_template_filter(humane.human_dates, "human_dates")
+bp.add_app_template_filter(humane.address_name, "address_name")
 
 
 @bp.app_context_processor
