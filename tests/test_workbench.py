@@ -234,7 +234,7 @@ def test_glance(client: Any) -> None:
     assert html.count('<li class="event">') == 14
     assert html.count('<li class="membership">') == 4
     for name in ("partner-cities-coordinates", "partnership-timeline", "friendship-cities",
-                 "rostock-memberships"):
+                 "city-memberships"):
         assert f"/query?example={name}" in html
     german = page(client, "/glance?lang=de")
     assert "Rostock auf einen Blick" in german

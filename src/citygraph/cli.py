@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from citygraph.config import Config, load_config
 from citygraph.errors import CitygraphError, DataError
 from citygraph.formats import Kind, by_name, of_kinds
-from citygraph.loading import Source, build_store, discover, stderr_progress
+from citygraph.loading import Source, build_store, data_files, discover, stderr_progress
 from citygraph.namespaces import data_prefixes
 from citygraph.sparql.engine import QueryJob, evaluate, solutions
 from citygraph.sparql.remote import RemoteStore, remote_store
@@ -33,6 +33,14 @@ def store_option(func: F) -> F:
     return click.option("--store", type=click.Path(path_type=Path), default=None,
                         help="Store directory (default: CITYGRAPH_STORE or the user data dir).")(
         func)
+
+
+def data_option(func: F) -> F:
+    return click.option(
+        "--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+        help="Directory of data files to use instead of the shipped data (default: "
+             "CITYGRAPH_DATA_DIR or the project's data/); ontology and shapes stay the "
+             "shipped ones.")(func)
 
 
 def get_config(ctx: click.Context, **overrides: Any) -> Config:
@@ -82,11 +90,14 @@ def run_validation(config: Config, files: list[Path]) -> bool:
 
 @main.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@data_option
 @click.pass_context
-def validate_command(ctx: click.Context, files: tuple[Path, ...]) -> None:
+def validate_command(ctx: click.Context, files: tuple[Path, ...], data_dir: Path | None) -> None:
     """Validate ontology + data (or FILES) against the SHACL shapes; exit 1 on any violation."""
-    config = get_config(ctx)
-    paths = list(files) or [s.path for s in discover(config) if s.path.parent == config.data_dir]
+    config = get_config(ctx, data_dir=data_dir)
+    paths = list(files) or data_files(config)
+    if not files:
+        require_description(paths, config)
     for path in paths:
         if not path.is_file():
             raise DataError(f"{path}: no such file")
@@ -94,17 +105,29 @@ def validate_command(ctx: click.Context, files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+def require_description(paths: list[Path], config: Config) -> None:
+    """The data directory must describe its dataset (cg:focalCity): the site reads it."""
+    from citygraph.site import has_description
+
+    if not has_description(paths, config.base_iri):
+        raise DataError(f"{config.data_path}: no dataset description; one data file must "
+                        "describe the dataset with cg:focalCity (see data/dataset.ttl)")
+
+
 @main.command()
 @store_option
+@data_option
 @click.option("--skip-validation", is_flag=True, help="Load without SHACL validation.")
 @click.option("--dumps/--no-dumps", default=True,
               help="Write the dumps now (default) or when /dumps/ is first asked for.")
 @click.pass_context
-def build(ctx: click.Context, store: Path | None, skip_validation: bool, dumps: bool) -> None:
+def build(ctx: click.Context, store: Path | None, data_dir: Path | None, skip_validation: bool,
+          dumps: bool) -> None:
     """Validate, then build the store in a new directory and swap it in atomically."""
-    config = get_config(ctx, store=store)
+    config = get_config(ctx, store=store, data_dir=data_dir)
     sources = discover(config)
-    data = [s.path for s in sources if s.path.parent == config.data_dir]
+    data = data_files(config)
+    require_description(data, config)
     if not skip_validation and not run_validation(config, data):
         fail("build refused: the data does not conform to the shapes; "
              "the previous store is unchanged")
@@ -126,8 +149,10 @@ def build(ctx: click.Context, store: Path | None, skip_validation: bool, dumps: 
 @click.option("--graph", "graph", required=True, help="IRI of the named graph to add.")
 @click.argument("file", type=click.Path(path_type=Path))
 @store_option
+@click.option("--dumps/--no-dumps", default=True,
+              help="Write the dumps now (default) or when /dumps/ is first asked for.")
 @click.pass_context
-def add(ctx: click.Context, graph: str, file: Path, store: Path | None) -> None:
+def add(ctx: click.Context, graph: str, file: Path, store: Path | None, dumps: bool) -> None:
     """Add FILE as the named graph IRI (into a copy of the current build, then swap)."""
     config = get_config(ctx, store=store)
     if not graph.split(":", 1)[0].isalpha() or ":" not in graph:
@@ -142,7 +167,8 @@ def add(ctx: click.Context, graph: str, file: Path, store: Path | None) -> None:
         return
     current = StoreDir(config.store).current_build()
     info = build_store(config, [Source(file, graph)], start_from=current.path)
-    publish_dumps(config, info)
+    if dumps:
+        publish_dumps(config, info)
     click.echo(f"added {file} as <{graph}>: store now has {info.triples} triples")
 
 
@@ -241,19 +267,22 @@ def dump(store: ox.Store, fmt: str) -> bytes:
 
 @main.command()
 @store_option
+@data_option
 @click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="TCP port (default 8000).")
 @click.option("--workers", type=int, default=None, help="Worker processes (default 2).")
 @click.pass_context
-def serve(ctx: click.Context, store: Path | None, host: str | None, port: int | None,
-          workers: int | None) -> None:
+def serve(ctx: click.Context, store: Path | None, data_dir: Path | None, host: str | None,
+          port: int | None, workers: int | None) -> None:
     """Serve the store over HTTP (SPARQL endpoint); builds the store first if there is none."""
     from citygraph.server import serve as run_server
 
-    config = get_config(ctx, store=store, host=host, port=port, workers=workers)
+    config = get_config(ctx, store=store, data_dir=data_dir, host=host, port=port,
+                        workers=workers)
     if config.backend == "oxigraph" and not StoreDir(config.store).exists():
         click.echo(f"no store at {config.store} yet: building it first", err=True)
-        ctx.invoke(build, store=config.store, skip_validation=False, dumps=True)
+        ctx.invoke(build, store=config.store, data_dir=config.data_dir, skip_validation=False,
+                   dumps=True)
     run_server(config)
 
 

@@ -45,6 +45,9 @@ class Config:
                         metadata=_help("Directory of the embedded Oxigraph store."))
     project_dir: Path = field(default_factory=default_project_dir,
                               metadata=_help("Directory holding ontology/, data/ and shapes/."))
+    data_dir: Path | None = field(default=None, metadata=_help(
+        "Directory of the data files (one dataset description and the facts); default: "
+        "data/ of project_dir. The ontology and the shapes are always the project's own."))
     base_iri: str = field(default="https://w3id.org/citygraph/",
                           metadata=_help("Base IRI of all data IRIs (ends with '/')."))
     public_url: str = field(default="",
@@ -93,8 +96,9 @@ class Config:
         return self.project_dir / "ontology"
 
     @property
-    def data_dir(self) -> Path:
-        return self.project_dir / "data"
+    def data_path(self) -> Path:
+        """The data files' directory in effect: ``data_dir``, else ``project_dir/data``."""
+        return self.data_dir if self.data_dir is not None else self.project_dir / "data"
 
     @property
     def shapes_dir(self) -> Path:
@@ -111,7 +115,9 @@ def _convert(name: str, raw: Any) -> Any:
         raise ConfigError(f"unknown setting '{name}'")
     kind = str(fields[name].type)
     try:
-        if kind == "Path":
+        if kind == "Path | None" and str(raw).strip() == "":
+            return None
+        if kind.startswith("Path"):  # "Path" and "Path | None"
             return Path(raw).expanduser()
         if kind == "int":
             return int(raw)

@@ -50,12 +50,17 @@ def graph_iri(config: Config, name: str) -> str:
 
 def discover(config: Config) -> list[Source]:
     """Ontology, shapes and data files of the project, each with its graph IRI."""
-    if not config.data_dir.is_dir():
-        raise DataError(f"no data directory at {config.data_dir}")
+    if not config.data_path.is_dir():
+        raise DataError(f"no data directory at {config.data_path}")
     sources = [Source(p, graph_iri(config, "ontology")) for p in _files(config.ontology_dir)]
     sources += [Source(p, graph_iri(config, "shapes")) for p in _files(config.shapes_dir)]
-    sources += [Source(p, graph_iri(config, p.stem)) for p in _files(config.data_dir)]
+    sources += [Source(p, graph_iri(config, p.stem)) for p in _files(config.data_path)]
     return sources
+
+
+def data_files(config: Config) -> list[Path]:
+    """The data files only (what the shapes check), without ontology and shapes."""
+    return _files(config.data_path)
 
 
 def shown(path: Path) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -42,9 +43,10 @@ class BuildInfo:
     triples: int
     graphs: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def etag(self) -> str:
-        return f'"{self.build_id}"'
+    def etag(self, representation: str) -> str:
+        """The entity tag of one representation of this build (``web.conditional``)."""
+        digest = hashlib.sha256(representation.encode()).hexdigest()[:16]
+        return f"{self.build_id}-{digest}"
 
 
 class StoreDir:

@@ -61,7 +61,8 @@ def document_query(thing: str, doc: str, licence: str) -> str:
 
     The first group yields the triples; the second the labels of every term they mention. The
     triple group is written twice because SPARQL 1.1 cannot name a group: a label OPTIONAL per
-    term position would multiply rows (seconds for Rostock), a DISTINCT list of terms does not.
+    term position would multiply rows (seconds for the focal city), a DISTINCT list of terms
+    does not.
     FILTER(IN) after a DISTINCT neighbour sub-select makes Oxigraph look neighbours up by
     subject instead of scanning every triple of the context properties.
     """
@@ -128,8 +129,9 @@ class Page:
 
 
 def build_page(graph: Graph, thing: str, lang: str, link: Linker, prefixes: dict[str, str],
-               home_iri: str = "", home: Point | None = None) -> Page:
-    """The page model of ``thing`` in ``lang``; ``home`` is Rostock's point for the map."""
+               home_iri: str = "", home: Point | None = None, home_name: str = "") -> Page:
+    """The page model of ``thing`` in ``lang``; ``home`` is the focal city's point for the
+    map, ``home_name`` its name."""
     # The document's own metadata (foaf:primaryTopic) is no statement about the thing.
     for doc in graph.subjects(FOAF + "primaryTopic", iri(thing)):
         graph.inv[iri(thing)].pop(FOAF + "primaryTopic", None)
@@ -140,7 +142,7 @@ def build_page(graph: Graph, thing: str, lang: str, link: Linker, prefixes: dict
         iri=thing, title=graph.label(node, lang), lang=lang,
         types=[reader.value(t) for t in graph.objects(node, TYPE)],
         also_known=reader.values(SKOS + "altLabel"),
-        facts=facts.key_facts(reader, home_iri), statements=statements(reader),
+        facts=facts.key_facts(reader, home_iri, home_name), statements=statements(reader),
         inverse=inverse_links(reader), claims=claims(reader), sources=reader.sources(node),
         identifiers=identifiers(reader), points=facts.points(reader, home))
 

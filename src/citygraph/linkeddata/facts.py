@@ -1,8 +1,9 @@
 """Key facts of an entity page, chosen by class, and the points of its map.
 
 A relation leads with its partners, type, start and agreements; a city with its country, its
-relations with Rostock and its networks; a network with its founding, member counts and
-Rostock's membership (docs/model.md). Everything is read from the document graph.
+relations with the focal city (the dataset description's cg:focalCity) and its networks; a
+network with its founding, member counts and the focal city's membership (docs/model.md).
+Everything is read from the document graph.
 """
 
 from __future__ import annotations
@@ -41,18 +42,18 @@ class Point:
     lon: float
     lat: float
     label: str
-    reference: bool = False  # Rostock, drawn for orientation only
+    reference: bool = False  # the focal city, drawn for orientation only
 
 
-def key_facts(reader: Reader, home: str = "") -> list[Fact]:
+def key_facts(reader: Reader, home: str = "", home_name: str = "") -> list[Fact]:
     """The facts that lead the page, for the thing's kind; empty facts are dropped."""
     kinds = reader.graph.types(reader.thing)
     if kinds & RELATIONS:
         found = relation_facts(reader)
     elif kinds & AUTHORITIES:
-        found = authority_facts(reader, home)
+        found = authority_facts(reader, home, home_name)
     elif kinds & NETWORKS:
-        found = network_facts(reader, home)
+        found = network_facts(reader, home, home_name)
     else:
         found = generic_facts(reader)
     return [f for f in found if f.items]
@@ -94,8 +95,8 @@ def _since(reader: Reader, node: Term) -> str:
     return f"{texts(reader.lang)['since'].lower()} {start}" if start else ""
 
 
-def authority_facts(reader: Reader, home: str) -> list[Fact]:
-    t, graph = texts(reader.lang), reader.graph
+def authority_facts(reader: Reader, home: str, home_name: str) -> list[Fact]:
+    t, graph = texts(reader.lang, home_name), reader.graph
     relations = []
     for rel in graph.subjects(CG + "partner", reader.thing):
         kind = _joined(reader.values(CG + "relationType", rel))
@@ -126,8 +127,8 @@ def _memberships(reader: Reader) -> list[Item]:
     return items
 
 
-def network_facts(reader: Reader, home: str) -> list[Fact]:
-    t, graph = texts(reader.lang), reader.graph
+def network_facts(reader: Reader, home: str, home_name: str) -> list[Fact]:
+    t, graph = texts(reader.lang, home_name), reader.graph
     counts = []
     for count in graph.objects(reader.thing, CG + "reportedCount"):
         detail = ", ".join(x for x in (_joined(reader.values(CG + "precision", count)),
@@ -147,7 +148,7 @@ def network_facts(reader: Reader, home: str) -> list[Fact]:
                 x for x in (role, _since(reader, membership)) if x)))
     return [_fact(reader, "founded", SCHEMA + "foundingDate"),
             _fact(reader, "founded_in", SCHEMA + "foundingLocation"),
-            Fact(t["members"], counts), Fact(t["rostock_membership"], home_items)]
+            Fact(t["members"], counts), Fact(t["home_membership"], home_items)]
 
 
 def generic_facts(reader: Reader) -> list[Fact]:
@@ -185,7 +186,7 @@ def coordinates(reader: Reader, node: Term) -> tuple[float, float] | None:
 
 
 def points(reader: Reader, home: Point | None) -> list[Point]:
-    """The thing's own point, or its partners' points for a relation; plus Rostock."""
+    """The thing's own point, or its partners' points for a relation; plus the focal city."""
     graph, thing = reader.graph, reader.thing
     nodes = [thing]
     if graph.types(thing) & RELATIONS:

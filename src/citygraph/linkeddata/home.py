@@ -57,7 +57,7 @@ def label_pattern(var: str, lang: str) -> str:
 
 
 def relations_query(home: str, lang: str) -> str:
-    """Rostock's city relations with partner, type and start, oldest first."""
+    """The focal city's relations with partner, type and start, oldest first."""
     return f"""{PROLOGUE}SELECT DISTINCT ?relation ?relationL ?relationE
   ?partner ?partnerL ?partnerE ?type ?typeL ?typeE ?start
 WHERE {{
@@ -68,10 +68,6 @@ WHERE {{
   {label_pattern("?relation", lang)}  {label_pattern("?partner", lang)}  \
 {label_pattern("?type", lang)}}}
 ORDER BY (SUBSTR(STR(?start), 1, 10)) ?partnerE"""
-
-
-def home_point_query(home: str) -> str:
-    return f"{PROLOGUE}SELECT ?lat ?long WHERE {{ <{home}> wgs:lat ?lat ; wgs:long ?long }} LIMIT 1"
 
 
 def examples(home: str) -> list[Example]:
@@ -92,7 +88,7 @@ def examples(home: str) -> list[Example]:
                 "         rdf:object ?claimed ; dct:source ?source .\n"
                 "  ?resource ?property ?official .\n"
                 "}"),
-        Example("Rostock's networks and roles", "Netzwerke Rostocks und Rollen",
+        Example("The city's networks and roles", "Netzwerke der Stadt und Rollen",
                 f"{PROLOGUE}SELECT ?network ?name ?role ?since WHERE {{\n"
                 f"  ?m org:member {h} ; org:organization ?network .\n"
                 "  OPTIONAL { ?m org:role ?role } OPTIONAL { ?m schema:startDate ?since }\n"

@@ -25,15 +25,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "formats": "This description as", "query": "The SPARQL query behind this page",
         "other_lang": "Deutsch", "also_known": "Also known as", "partners": "Partners",
         "type": "Type", "since": "Since", "until": "Until", "status": "Status",
-        "agreements": "Agreements", "country": "Country", "relations": "Relations with Rostock",
+        "agreements": "Agreements", "country": "Country", "relations": "Relations with {city}",
         "relations_home": "City relations",
         "networks": "Networks", "founded": "Founded", "founded_in": "Founded in",
         "members": "Members", "members_in_graph": "members described here",
-        "rostock_membership": "Rostock's membership", "coordinates": "Coordinates",
+        "home_membership": "Membership of {city}", "coordinates": "Coordinates",
         "seat": "Seat", "date": "Date", "location": "Location", "role": "role",
         "no_sources": "no source given", "map_alt": "Map of the location of {name}",
         "map_desc": "A dot at longitude {lon}, latitude {lat}{ref}.",
-        "map_ref": "; Rostock is shown for reference", "home": "Home",
+        "map_ref": "; {city} is shown for reference", "home": "Home",
         "counts": "citygraph in numbers", "partner_cities": "partner cities",
         "countries": "countries (partner and friendship cities)",
         "friendship_cities": "friendship cities", "networks_count": "city networks",
@@ -44,11 +44,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "network": "Network", "sdg": "SDG", "label": "Name", "download": "Download this list as",
         "of_total": "of", "not_found": "Not found", "gone": "Gone", "lists": "Lists",
         "events_about": "Events", "counts_reported": "reported", "types_label": "Classes",
-        "intro": "citygraph is a linked open data knowledge graph of the international "
-                 "relations of the Hanseatic and University City of Rostock: its town twinnings "
-                 "and city friendships with their agreements, its memberships in city networks, "
-                 "visits and events. Every statement names its source; where sources disagree, "
-                 "both values are kept side by side.",
         "breadcrumbs": "You are here", "show_all": "show all", "source_label": "Source",
         "query_for": "query", "ep_glance": "Map and timeline at a glance",
         "ep_workbench": "Query workbench with example queries",
@@ -70,15 +65,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "other_lang": "English", "also_known": "Auch bekannt als", "partners": "Partner",
         "type": "Art", "since": "Seit", "until": "Bis", "status": "Status",
         "agreements": "Vereinbarungen", "country": "Staat",
-        "relations": "Beziehungen mit Rostock",
+        "relations": "Beziehungen mit {city}",
         "relations_home": "Städtebeziehungen", "networks": "Netzwerke",
         "founded": "Gegründet", "founded_in": "Gegründet in", "members": "Mitglieder",
         "members_in_graph": "hier beschriebene Mitglieder",
-        "rostock_membership": "Mitgliedschaft Rostocks", "coordinates": "Koordinaten",
+        "home_membership": "Mitgliedschaft von {city}", "coordinates": "Koordinaten",
         "seat": "Sitz", "date": "Datum", "location": "Ort", "role": "Rolle",
         "no_sources": "keine Quelle angegeben", "map_alt": "Karte der Lage von {name}",
         "map_desc": "Ein Punkt bei Länge {lon}, Breite {lat}{ref}.",
-        "map_ref": "; Rostock ist zum Vergleich eingezeichnet", "home": "Startseite",
+        "map_ref": "; {city} ist zum Vergleich eingezeichnet", "home": "Startseite",
         "counts": "citygraph in Zahlen", "partner_cities": "Partnerstädte",
         "countries": "Staaten (Partner- und befreundete Städte)",
         "friendship_cities": "befreundete Städte", "networks_count": "Städtenetzwerke",
@@ -91,12 +86,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "Nicht gefunden", "gone": "Entfernt", "lists": "Listen",
         "events_about": "Veranstaltungen", "counts_reported": "berichtet",
         "types_label": "Klassen",
-        "intro": "citygraph ist ein Wissensgraph (Linked Open Data) der internationalen "
-                 "Beziehungen der Hanse- und Universitätsstadt Rostock: ihrer "
-                 "Städtepartnerschaften und Städtefreundschaften mit den Vereinbarungen, ihrer "
-                 "Mitgliedschaften in Städtenetzwerken, Besuche und Veranstaltungen. Jede Aussage "
-                 "nennt ihre Quelle; wo Quellen voneinander abweichen, stehen beide Werte "
-                 "nebeneinander.",
         "breadcrumbs": "Sie sind hier", "show_all": "alle zeigen", "source_label": "Quelle",
         "query_for": "Abfrage", "ep_glance": "Karte und Zeitleiste auf einen Blick",
         "ep_workbench": "Abfrage-Werkbank mit Beispielabfragen",
@@ -168,8 +157,10 @@ INVERSE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def texts(lang: str) -> dict[str, str]:
-    return TEXTS.get(lang, TEXTS[DEFAULT])
+def texts(lang: str, city: str = "") -> dict[str, str]:
+    """The words of ``lang``; ``{city}`` stands for the focal city's name (site.Site.city)."""
+    chosen = TEXTS.get(lang, TEXTS[DEFAULT])
+    return {key: text.replace("{city}", city) for key, text in chosen.items()}
 
 
 def property_label(iri: str, lang: str) -> str | None:

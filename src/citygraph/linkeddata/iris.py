@@ -1,7 +1,7 @@
 """Request paths ↔ data IRIs, and retired IRIs read from ``data/retired.tsv``.
 
 Data IRIs always use the configured base (``Config.base_iri``), also when the server answers on
-another host, so a request path ``/id/city/rostock`` means ``{base}id/city/rostock``.
+another host, so a request path ``/id/city/szczecin`` means ``{base}id/city/szczecin``.
 Cool URIs: https://www.w3.org/TR/cooluris/#r303gendocument
 """
 
@@ -27,7 +27,6 @@ HELPER_TYPES = frozenset({"geometry", "interval", "count", "offer"})
 LISTED_TYPES = tuple(t for t in TYPES if t not in HELPER_TYPES)
 # Slugs are lowercase ASCII joined by '-' (model.md); a dot never occurs, so it starts a suffix.
 _SLUG = re.compile(r"[A-Za-z0-9_~-]+")
-HOME_SLUG = "rostock"  # the city whose relations the graph describes
 RETIRED_FILE = "retired.tsv"
 
 
@@ -59,10 +58,6 @@ def thing_iri(base: str, key: Key) -> str:
 
 def doc_iri(base: str, key: Key) -> str:
     return f"{base}doc/{key.path}"
-
-
-def home_iri(base: str) -> str:
-    return f"{base}id/city/{HOME_SLUG}"
 
 
 def key_of(iri: str, base: str) -> Key | None:

@@ -113,7 +113,7 @@ def count_query(sel: Selection, base: str, all_facets: tuple[Facet, ...]) -> str
 def rows_query(sel: Selection, base: str, all_facets: tuple[Facet, ...], home: str) -> str:
     """One page of items with label, class, earliest date and country, ordered by label.
 
-    The country of a relation is its partner's (not Rostock's).
+    The country of a relation is its partner's (not the focal city's).
     """
     lang = sel.lang
     return f"""{PROLOGUE}SELECT ?item (SAMPLE(?l) AS ?label) (SAMPLE(?le) AS ?labelEn)

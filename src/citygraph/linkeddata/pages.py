@@ -19,10 +19,10 @@ from citygraph.linkeddata import home, listing
 from citygraph.linkeddata.describe import Page
 from citygraph.linkeddata.facts import Point
 from citygraph.linkeddata.i18n import texts
-from citygraph.linkeddata.iris import home_iri
 from citygraph.linkeddata.rdfterms import Linker, local_name
-from citygraph.site import maps
+from citygraph.site import Site
 from citygraph.sparql.runtime import Binding, Runtime
+from citygraph.ui import maps
 
 Row = dict[str, Binding]
 # Entry points, some served by other parts of citygraph; each answers a browser with HTML.
@@ -52,15 +52,12 @@ def other_lang_url(lang: str) -> str:
     return f"{request.script_root}{request.path}?{urlencode(args)}"
 
 
-def home_point(rt: Runtime, iri: str, lang: str) -> Point | None:
-    rows = rt.select(home.home_point_query(iri))
-    if not rows:
+def home_point(site: Site, lang: str) -> Point | None:
+    """The focal city's point, drawn for reference on every map."""
+    if site.city_point is None:
         return None
-    try:
-        return Point(float(_value(rows[0], "long")), float(_value(rows[0], "lat")), "Rostock",
-                     reference=True)
-    except ValueError:
-        return None
+    lon, lat = site.city_point
+    return Point(lon, lat, site.city(lang), reference=True)
 
 
 RELATION_KINDS = {"https://w3id.org/citygraph/def#Partnership": "partner",
@@ -155,16 +152,16 @@ def _list_url(type_: str, suffix: str, filters: dict[str, str], page: int, lang:
 
 
 def listing_result(rt: Runtime, type_: str, args: dict[str, str], lang: str,
-                   link: Linker) -> ListResult:
+                   link: Linker, home_iri: str) -> ListResult:
     base = rt.config.base_iri
-    all_facets = listing.facets(base, home_iri(base))
+    all_facets = listing.facets(base, home_iri)
     sel = listing.selection(type_, args, all_facets, lang)
     count_rows = rt.select(listing.count_query(sel, base, all_facets))
     total = int(_value(count_rows[0], "n") or 0) if count_rows else 0
     if sel.page > listing.pages(total):
         raise NotFound(f"the list of '{type_}' has {listing.pages(total)} page(s) "
                        f"with these filters, not {sel.page}")
-    query = listing.rows_query(sel, base, all_facets, home_iri(base))
+    query = listing.rows_query(sel, base, all_facets, home_iri)
     rows = [ListRow(_value(r, "item"), link(_value(r, "item")),
                     _value(r, "label") or _value(r, "labelEn") or local_name(_value(r, "item")),
                     _value(r, "class"), _value(r, "date"), _value(r, "country"))

@@ -9,35 +9,28 @@ Runtime (a killable child process over the read-only store).
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime
 from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import abort
 
-from citygraph.errors import CitygraphError, NotFound
+from citygraph.errors import CitygraphError, Gone, NotFound
 from citygraph.formats import Kind, MediaType, by_name, of_kinds
 from citygraph.linkeddata import describe, home, iris, pages
 from citygraph.linkeddata.i18n import choose_language, texts
 from citygraph.linkeddata.rdfterms import RDF, Graph
-from citygraph.negotiation import choose, require
+from citygraph.site import pick
 from citygraph.sparql.runtime import Runtime
+from citygraph.web.conditional import conditional
+from citygraph.web.current import site
+from citygraph.web.errors import error_response
+from citygraph.web.negotiation import best_for_request, negotiate_request
 
 bp = Blueprint("linkeddata", __name__)
 DOC_KINDS = (Kind.GRAPH, Kind.HTML)
 EXTENSIONS = {m.extension for m in of_kinds(*DOC_KINDS)}
-# The data licence; the ontology and every scheme in the store say CC BY 4.0 as well.
-LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 HTTP_NS = "http://www.w3.org/2011/http#"  # HTTP Vocabulary in RDF, for RDF error bodies
-
-
-class Gone(CitygraphError):
-    """410: a retired IRI that points nowhere (data/retired.tsv)."""
-
-    status = 410
-    code = "gone"
 
 
 def runtime() -> Runtime:
@@ -64,28 +57,14 @@ def link(iri: str) -> str | None:
 
 def respond(body: bytes | str, media: MediaType, tag: str, *, status: int = 200,
             vary: tuple[str, ...] = ("Accept",)) -> Response:
-    """A response with the validators of the current build, as sparql/views.py does."""
-    info = runtime().build()
+    """A response with the validators of the current build (``web.conditional``)."""
     response = Response(body, status=status, content_type=media.content_type)
-    for header in vary:
-        response.vary.add(header)
-    digest = hashlib.sha256(tag.encode()).hexdigest()[:16]
-    response.set_etag(f"{info.build_id}-{media.name}-{digest}")
-    response.last_modified = datetime.fromisoformat(info.built_at.replace("Z", "+00:00"))
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
-    if status == 200:
-        response.make_conditional(request)
-    return response
-
-
-def _override(extension: str | None) -> str | None:
-    return extension or request.args.get("_mediatype") or request.args.get("format") or None
+    return conditional(response, runtime().build(), f"{media.name}/{tag}", vary=vary)
 
 
 def _check_retired(key: iris.Key, area: str, extension: str | None = None) -> None:
     """301 to the successor or 410 for keys listed in data/retired.tsv."""
-    retirement = iris.retired(runtime().config.data_dir, key)
+    retirement = iris.retired(runtime().config.data_path, key)
     if retirement is None:
         return
     if retirement.target is None:
@@ -120,10 +99,10 @@ def thing(type_: str, slug: str) -> Response:
 @bp.route("/doc/<type_>/<slug>", methods=["GET", "HEAD"])
 def document(type_: str, slug: str) -> Response:
     stem, extension = iris.split_suffix(slug, EXTENSIONS)
-    media = require(request.accept_mimetypes, DOC_KINDS, _override(extension))
+    media = negotiate_request(of_kinds(*DOC_KINDS), suffix=extension)
     key = _known_key(type_, stem, "doc", extension)
     thing_iri = iris.thing_iri(base(), key)
-    query = describe.document_query(thing_iri, iris.doc_iri(base(), key), LICENCE)
+    query = describe.document_query(thing_iri, iris.doc_iri(base(), key), site().licence_deed)
     lang = language()
     if media.kind is Kind.HTML:  # only the HTML depends on the language
         body: bytes | str = _document_html(key, thing_iri, query, lang)
@@ -148,21 +127,22 @@ def _link_headers(key: iris.Key) -> list[str]:
     """RFC 8288 links: every variant as rel=alternate, and the data licence."""
     links = [f'<{_variant_url(key, m)}>; rel="alternate"; type="{m.mime}"'
              for m in of_kinds(*DOC_KINDS)]
-    return [*links, f'<{LICENCE}>; rel="license"']
+    return [*links, f'<{site().licence_deed}>; rel="license"']
 
 
 def _document_html(key: iris.Key, thing_iri: str, query: str, lang: str) -> str:
     graph = Graph.from_ntriples(runtime().construct(query, "ntriples"))
-    rt = runtime()
-    home_iri = iris.home_iri(base())
-    home_point = pages.home_point(rt, home_iri, lang)
-    page = describe.build_page(graph, thing_iri, lang, link, rt.prefixes, home_iri, home_point)
+    described = site()
+    home_point = pages.home_point(described, lang)
+    page = describe.build_page(graph, thing_iri, lang, link, runtime().prefixes,
+                               described.focal_city, home_point, described.city(lang))
     variants = [(m, _variant_url(key, m)) for m in of_kinds(Kind.GRAPH)]
     return render_template("ld_page.html", page=page, lang=lang, key=key,
-                           map=pages.map_of(page, home_iri, home_point), variants=variants,
-                           licence=LICENCE,
+                           map=pages.map_of(page, described.focal_city, home_point),
+                           variants=variants, licence=described.licence_deed,
                            query_url=pages.sparql_url(query),
-                           lang_url=pages.other_lang_url(lang), t=texts(lang))
+                           lang_url=pages.other_lang_url(lang),
+                           t=texts(lang, described.city(lang)), site=described)
 
 
 @bp.route("/", methods=["GET", "HEAD"])
@@ -170,12 +150,14 @@ def index() -> Response:
     media = by_name("html")
     assert media is not None
     lang = language()
-    context = pages.home_context(runtime(), iris.home_iri(base()), lang, link)
-    html = render_template("ld_home.html", lang=lang, t=texts(lang),
-                           lang_url=pages.other_lang_url(lang), licence=LICENCE,
+    described = site()
+    context = pages.home_context(runtime(), described.focal_city, lang, link)
+    html = render_template("ld_home.html", lang=lang, t=texts(lang, described.city(lang)),
+                           lang_url=pages.other_lang_url(lang), licence=described.licence_deed,
+                           site=described, pick=pick,
                            examples=[(e.title(lang),
                                       url_for("workbench.query_page", query=e.query))
-                                     for e in home.examples(iris.home_iri(base()))],
+                                     for e in home.examples(described.focal_city)],
                            **context)
     return respond(html, media, f"home/{lang}", vary=("Accept-Language",))
 
@@ -187,7 +169,9 @@ def listing(name: str) -> Response:
         raise NotFound(f"there is no list of '{type_}'; lists exist for: "
                        + ", ".join(iris.TYPES))
     lang = language()
-    result = pages.listing_result(runtime(), type_, request.args.to_dict(), lang, link)
+    described = site()
+    result = pages.listing_result(runtime(), type_, request.args.to_dict(), lang, link,
+                                  described.focal_city)
     tag = f"list/{request.full_path}/{lang}"
     if extension == "json":
         # JSON-LD (with an @context), so the registry's type tells the truth about the body.
@@ -196,8 +180,9 @@ def listing(name: str) -> Response:
         body, media = pages.listing_csv(result), _media("csv")
     else:
         body, media = render_template(
-            "ld_list.html", lang=lang, t=texts(lang), r=result, types=iris.LISTED_TYPES,
-            lang_url=pages.other_lang_url(lang), licence=LICENCE), _media("html")
+            "ld_list.html", lang=lang, t=texts(lang, described.city(lang)), r=result,
+            types=iris.LISTED_TYPES, lang_url=pages.other_lang_url(lang),
+            licence=described.licence_deed), _media("html")
     response = respond(body, media, tag, vary=("Accept-Language",))
     for header in pages.paging_links(result):
         response.headers.add("Link", header)
@@ -214,10 +199,8 @@ def _media(name: str) -> MediaType:
 @bp.errorhandler(Gone)
 def _not_here(exc: CitygraphError) -> Response:
     """404/410 as a helpful HTML page or as RDF, by the same negotiation as documents."""
-    from citygraph.app import error_response  # the app's one error shape, for anything else
-
     _, extension = iris.split_suffix(request.path.rsplit("/", 1)[-1], EXTENSIONS)
-    media = choose(request.accept_mimetypes, DOC_KINDS, _override(extension))
+    media = best_for_request(of_kinds(*DOC_KINDS), suffix=extension)
     if media is None:
         return error_response(exc.status, exc.code, exc.message, exc.headers)
     if media.kind is Kind.HTML:
@@ -225,7 +208,7 @@ def _not_here(exc: CitygraphError) -> Response:
         body: str | bytes = render_template(
             "ld_error.html", lang=lang, t=texts(lang), status=exc.status,
             message=exc.message, types=iris.LISTED_TYPES, lang_url=pages.other_lang_url(lang),
-            licence=LICENCE)
+            licence=site().licence_deed)
     else:
         body = _rdf_error(exc, media)
     response = Response(body, status=exc.status, content_type=media.content_type)

@@ -3,12 +3,13 @@
 Spec: https://www.dcat-ap.de/def/dcatde/2.0/spec/ (classes, obligations) and
 https://www.dcat-ap.de/def/dcatde/2.0/implRules/ (Konventionen); checked in the tests against
 the official SHACL shapes, profile "Spezifikation" (tests/dcat_ap_de/). One dcat:Dataset (the
-Rostock international-relations graph), one dcat:Distribution per dump plus the SPARQL
-endpoint, which is also the dcat:DataService.
+graph), one dcat:Distribution per dump plus the SPARQL endpoint, which is also the
+dcat:DataService.
 
-Roles: the citygraph project publishes the data (dct:publisher); the Hanse- und
-Universitätsstadt Rostock is the originator of the facts (dcatde:originator, "Urheber"), not
-the publisher.
+Titles, description, keywords, spatial coverage, licence, attribution, publisher and
+originator come from the dataset description in the data (``site.Site``, data/dataset.ttl):
+the publisher compiles the data (dct:publisher); the focal city is the originator of the
+facts (dcatde:originator, "Urheber").
 """
 
 from __future__ import annotations
@@ -22,23 +23,18 @@ from citygraph.namespaces import CG
 from citygraph.publishing import vocab as v
 from citygraph.publishing.dumps import DumpFile, Manifest
 from citygraph.publishing.vocab import Triples, text, typed
+from citygraph.site import Site, pick
 from citygraph.store import BuildInfo
 
 ONTOLOGY = CG.rstrip("#")
-LICENSE = v.LICENSES + "/cc-by/4.0"  # https://www.dcat-ap.de/def/licenses/cc-by/4.0
-ATTRIBUTION = "citygraph-Projekt, nach Angaben der Hanse- und Universitätsstadt Rostock"
-# Rostock: Amtlicher Regionalschlüssel 13 0 03 0000 000 (kreisfreie Stadt, Mecklenburg-
-# Vorpommern), as listed in the DCAT-AP.de regionalKey vocabulary; GeoNames feature 2844588.
-REGIONAL_KEY = v.GEOCODING + "regionalKey/130030000000"
-GEOCODING_LEVEL = v.GEOCODING + "Level/municipality"
-GEONAMES_ROSTOCK = "http://sws.geonames.org/2844588/"
+GEOCODING_SCHEMES = {  # the DCAT-AP.de scheme of a political geocoding IRI, by its prefix
+    v.GEOCODING + "regionalKey/": v.GEOCODING + "regionalKey",
+    v.GEOCODING + "municipalityKey/": v.GEOCODING + "municipalityKey",
+    v.GEOCODING + "stateKey/": v.GEOCODING + "stateKey",
+}
 SHA256 = v.HASH_ALGORITHMS + "/sha/256"
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 # The two official overview pages the facts start from (docs/model.md, "Sources").
-SEED_PAGES = (
-    "https://rathaus.rostock.de/de/rathaus/international/internationale_verbindungen/249703",
-    "https://rathaus.rostock.de/en/international_relations/international_associations/310903",
-)
 # EU file-type table codes (http://publications.europa.eu/resource/authority/file-type).
 FILE_TYPES = {"ntriples": "RDF_N_TRIPLES", "turtle": "RDF_TURTLE", "jsonld": "JSON_LD",
               "nquads": "RDF_N_QUADS", "rdfxml": "RDF_XML", "trig": "RDF_TRIG"}
@@ -49,28 +45,6 @@ THEMES = {  # EU data-theme table; labels as in DCAT-AP.de 2.0, Konvention 30
     "INTR": {"de": "Internationale Themen", "en": "International issues"},
     "GOVE": {"de": "Regierung und öffentlicher Sektor", "en": "Government and public sector"},
 }
-KEYWORDS = {
-    "de": ("Städtepartnerschaft", "Partnerstadt", "Städtefreundschaft", "Städtenetzwerk",
-           "internationale Beziehungen", "Rostock", "Linked Open Data"),
-    "en": ("twin towns", "sister cities", "town twinning", "city networks",
-           "international relations", "Rostock", "linked open data"),
-}
-TITLE = {"de": "Internationale Beziehungen der Hanse- und Universitätsstadt Rostock",
-         "en": "International relations of the Hanseatic and University City of Rostock"}
-DESCRIPTION = {
-    "de": "Wissensgraph (RDF) der internationalen Beziehungen Rostocks: Städtepartnerschaften "
-          "und Städtefreundschaften mit Vereinbarungen, Mitgliedschaften in Städtenetzwerken, "
-          "Organisationen, Projekte und Veranstaltungen, jede Angabe mit ihrer Quelle. Die "
-          "Fakten stammen aus Veröffentlichungen der Hanse- und Universitätsstadt Rostock und "
-          "weiteren genannten Quellen; zusammengestellt und veröffentlicht vom citygraph-"
-          "Projekt, nicht von der Stadt.",
-    "en": "Knowledge graph (RDF) of Rostock's international relations: town twinnings and city "
-          "friendships with their agreements, memberships in city networks, organisations, "
-          "projects and events, every statement with its source. The facts come from "
-          "publications of the Hanseatic and University City of Rostock and other cited "
-          "sources; compiled and published by the citygraph project, not by the city.",
-}
-
 
 @dataclass(frozen=True)
 class CatalogInput:
@@ -79,6 +53,7 @@ class CatalogInput:
     url: Callable[[str], str]
     info: BuildInfo
     manifest: Manifest
+    site: Site
     start: ox.Literal | None = None
     end: ox.Literal | None = None
 
@@ -95,7 +70,7 @@ def catalog_triples(data: CatalogInput) -> list[ox.Triple]:
         _dump_distribution(out, data, dump)
     _sparql(out, data)
     _agents(out, data)
-    _vocabularies(out, sorted({FILE_TYPES[f.format] for f in data.manifest.files}))
+    _vocabularies(out, data.site, sorted({FILE_TYPES[f.format] for f in data.manifest.files}))
     return out.items
 
 
@@ -105,34 +80,35 @@ def _catalog(out: Triples, data: CatalogInput) -> None:
     out.labels(catalog, v.DCT + "title", {"de": "citygraph: Katalog offener Daten",
                                           "en": "citygraph open data catalogue"})
     out.labels(catalog, v.DCT + "description", {
-        "de": "Offene Daten des citygraph-Projekts zu den internationalen Beziehungen Rostocks.",
-        "en": "Open data of the citygraph project on Rostock's international relations."})
+        lang: f"{label}: {data.site.site_title.get(lang, '')}" for lang, label in
+        {"de": "Offene Daten", "en": "Open data"}.items()})
     out.add(catalog, v.DCT + "publisher", data.node("publisher"))
     out.add(catalog, v.DCAT + "dataset", data.node("dataset"))
     out.add(catalog, v.DCAT + "service", data.url("/sparql") + "#service")
     out.many(catalog, v.DCT + "language", [v.EU + "language/DEU", v.EU + "language/ENG"])
-    out.add(catalog, v.DCT + "license", LICENSE)
+    out.add(catalog, v.DCT + "license", data.site.licence)
     out.add(catalog, v.FOAF + "homepage", data.url("/"))
     out.add(catalog, v.DCAT + "themeTaxonomy", v.EU + "data-theme")
     out.add(catalog, v.DCT + "modified", typed(data.info.built_at, "dateTime"))
-    out.add(catalog, v.DCT + "spatial", REGIONAL_KEY)
+    out.many(catalog, v.DCT + "spatial", list(data.site.geocoding))
 
 
 def _dataset(out: Triples, data: CatalogInput) -> None:
-    ds = data.node("dataset")
+    ds, site = data.node("dataset"), data.site
     out.add(ds, v.RDF + "type", v.DCAT + "Dataset")
-    out.labels(ds, v.DCT + "title", TITLE)
-    out.labels(ds, v.DCT + "description", DESCRIPTION)
+    out.labels(ds, v.DCT + "title", site.title)
+    out.labels(ds, v.DCT + "description", site.description)
     out.add(ds, v.DCT + "identifier", text(ds))
     out.add(ds, v.DCT + "publisher", data.node("publisher"))
-    out.add(ds, v.DCATDE + "originator", data.info.base_iri + "id/city/rostock")
+    out.add(ds, v.DCATDE + "originator", site.focal_city)
     out.add(ds, v.DCAT + "contactPoint", data.node("contact"))
-    for lang, words in KEYWORDS.items():
+    for lang, words in site.keywords.items():
         out.many(ds, v.DCAT + "keyword", [text(word, lang) for word in words])
     out.many(ds, v.DCAT + "theme", [v.EU + "data-theme/" + code for code in THEMES])
-    out.many(ds, v.DCT + "spatial", [REGIONAL_KEY, GEONAMES_ROSTOCK])
-    out.add(ds, v.DCATDE + "politicalGeocodingURI", REGIONAL_KEY)
-    out.add(ds, v.DCATDE + "politicalGeocodingLevelURI", GEOCODING_LEVEL)
+    out.many(ds, v.DCT + "spatial", list(site.spatial))
+    out.many(ds, v.DCATDE + "politicalGeocodingURI", list(site.geocoding))
+    if site.geocoding_level:
+        out.add(ds, v.DCATDE + "politicalGeocodingLevelURI", site.geocoding_level)
     out.many(ds, v.DCT + "language", [v.EU + "language/DEU", v.EU + "language/ENG"])
     out.add(ds, v.DCT + "modified", typed(data.info.built_at, "dateTime"))
     out.add(ds, v.OWL + "versionInfo", text(data.info.build_id))
@@ -143,7 +119,7 @@ def _dataset(out: Triples, data: CatalogInput) -> None:
     out.add(ds, v.DCAT + "landingPage", data.url("/"))
     out.add(ds, v.FOAF + "page", data.url("/def"))
     out.add(ds, v.RDFS + "seeAlso", data.url("/.well-known/void"))
-    out.many(ds, v.PROV + "wasDerivedFrom", list(SEED_PAGES))
+    out.many(ds, v.PROV + "wasDerivedFrom", list(site.derived_from))
     out.many(ds, v.DCAT + "distribution", [_node(data, d) for d in data.manifest.files])
     out.add(ds, v.DCAT + "distribution", data.node("distribution-sparql"))
     _temporal(out, data)
@@ -187,7 +163,7 @@ def _dump_distribution(out: Triples, data: CatalogInput, dump: DumpFile) -> None
     out.add(dist, v.DCT + "format", v.EU + "file-type/" + FILE_TYPES[dump.format])
     out.add(dist, v.DCAT + "byteSize", typed(dump.size, "decimal"))  # DCAT-AP 2.1.1 range
     _checksum(out, dist + "-checksum", dist, dump.sha256)
-    _licence(out, dist)
+    _licence(out, dist, data.site)
     out.add(dist, v.DCT + "modified", typed(data.info.built_at, "dateTime"))
     out.add(dist, v.DCATAP + "availability", v.EU + "planned-availability/AVAILABLE")
 
@@ -200,9 +176,9 @@ def _checksum(out: Triples, node: str, dist: str, sha256: str) -> None:
     out.add(node, v.SPDX + "checksumValue", typed(sha256, "hexBinary"))
 
 
-def _licence(out: Triples, node: str) -> None:
-    out.add(node, v.DCT + "license", LICENSE)
-    out.add(node, v.DCATDE + "licenseAttributionByText", text(ATTRIBUTION, "de"))
+def _licence(out: Triples, node: str, site: Site) -> None:
+    out.add(node, v.DCT + "license", site.licence)
+    out.labels(node, v.DCATDE + "licenseAttributionByText", site.attribution)
 
 
 def _sparql(out: Triples, data: CatalogInput) -> None:
@@ -214,7 +190,7 @@ def _sparql(out: Triples, data: CatalogInput) -> None:
     out.add(dist, v.DCAT + "accessURL", endpoint)
     out.add(dist, v.DCAT + "accessService", service)
     out.add(dist, v.DCT + "format", v.EU + "file-type/SPARQLQ")
-    _licence(out, dist)
+    _licence(out, dist, data.site)
     out.add(dist, v.DCATAP + "availability", v.EU + "planned-availability/STABLE")
     out.add(service, v.RDF + "type", v.DCAT + "DataService")
     out.labels(service, v.DCT + "title", {"de": "SPARQL-Endpunkt von citygraph",
@@ -226,7 +202,7 @@ def _sparql(out: Triples, data: CatalogInput) -> None:
     out.add(service, v.DCAT + "endpointDescription", endpoint)  # the Service Description
     out.add(service, v.DCAT + "servesDataset", data.node("dataset"))
     out.add(service, v.DCT + "conformsTo", SPARQL_PROTOCOL)
-    out.add(service, v.DCT + "license", LICENSE)
+    out.add(service, v.DCT + "license", data.site.licence)
     out.add(service, v.DCT + "accessRights", v.EU + "access-right/PUBLIC")
     out.add(service, v.DCATAP + "availability", v.EU + "planned-availability/STABLE")
     out.add(service, v.DCT + "publisher", data.node("publisher"))
@@ -235,20 +211,19 @@ def _sparql(out: Triples, data: CatalogInput) -> None:
 def _agents(out: Triples, data: CatalogInput) -> None:
     publisher, contact = data.node("publisher"), data.node("contact")
     out.many(publisher, v.RDF + "type", [v.FOAF + "Agent", v.FOAF + "Organization"])
-    out.labels(publisher, v.FOAF + "name", {"de": "citygraph-Projekt", "en": "citygraph project"})
+    out.labels(publisher, v.FOAF + "name", data.site.publisher_name)
     out.add(publisher, v.FOAF + "homepage", data.url("/"))
-    city = data.info.base_iri + "id/city/rostock"
+    city = data.site.focal_city
     out.many(city, v.RDF + "type", [v.FOAF + "Agent", v.FOAF + "Organization"])
-    out.labels(city, v.FOAF + "name", {"de": "Hanse- und Universitätsstadt Rostock",
-                                       "en": "Hanseatic and University City of Rostock"})
+    out.labels(city, v.FOAF + "name", data.site.city_official_name)
     out.add(city, v.DCT + "type", v.PUBLISHER_TYPES + "LocalAuthority")
     # Konvention 1: a contact point has an e-mail address or a URL; no address is invented.
     out.many(contact, v.RDF + "type", [v.VCARD + "Kind", v.VCARD + "Organization"])
-    out.add(contact, v.VCARD + "fn", text("citygraph project"))
+    out.add(contact, v.VCARD + "fn", text(pick(data.site.publisher_name, "en")))
     out.add(contact, v.VCARD + "hasURL", data.url("/"))
 
 
-def _vocabularies(out: Triples, file_types: list[str]) -> None:
+def _vocabularies(out: Triples, site: Site, file_types: list[str]) -> None:
     """Concepts of the controlled vocabularies used, with their schemes (see vocab.concept)."""
     for code, labels in THEMES.items():
         out.concept(v.EU + "data-theme/" + code, v.EU + "data-theme", labels)
@@ -260,10 +235,15 @@ def _vocabularies(out: Triples, file_types: list[str]) -> None:
         out.concept(v.EU + "planned-availability/" + code, v.EU + "planned-availability")
     for code in [*file_types, "SPARQLQ"]:
         out.concept(v.EU + "file-type/" + code, v.EU + "file-type")
-    out.concept(LICENSE, v.LICENSES)
+    out.concept(site.licence, v.LICENSES)
     out.concept(SHA256, v.HASH_ALGORITHMS)
     out.add(SHA256, v.SKOS + "exactMatch", v.SPDX + "checksumAlgorithm_sha256")
-    out.concept(REGIONAL_KEY, v.GEOCODING + "regionalKey")
-    out.concept(GEOCODING_LEVEL, v.GEOCODING + "Level")
+    for key in site.geocoding:
+        scheme = next((s for prefix, s in GEOCODING_SCHEMES.items() if key.startswith(prefix)),
+                      None)
+        if scheme is not None:
+            out.concept(key, scheme)
+    if site.geocoding_level:
+        out.concept(site.geocoding_level, v.GEOCODING + "Level")
     out.concept(v.PUBLISHER_TYPES + "LocalAuthority", v.PUBLISHER_TYPES + "1.0")
     out.add(v.EU + "data-theme", v.DCT + "title", text("Data theme", "en"))

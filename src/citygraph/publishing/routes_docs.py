@@ -28,14 +28,15 @@ from citygraph.publishing.web import (
     current_manifest,
     entries,
     finish,
-    negotiate,
     rdf_response,
     runtime,
     url,
 )
-from citygraph.site import rdfpage
 from citygraph.sparql import results
 from citygraph.store import BuildInfo
+from citygraph.ui import rdfpage
+from citygraph.web.current import site
+from citygraph.web.negotiation import negotiate_request as negotiate
 
 READ = ["GET", "HEAD"]
 _DOCS: dict[str, tuple[list[ox.Triple], OntologyDoc]] = {}  # build id → parsed ontology
@@ -57,7 +58,8 @@ def catalog(suffix: str | None = None) -> Response:
     media = negotiate([*entries(*RDF_NAMES), *entries(HTML)], suffix)
     info, manifest = current_manifest()
     start, end = stats.temporal_coverage(runtime())
-    data = CatalogInput(url=url, info=info, manifest=manifest, start=start, end=end)
+    data = CatalogInput(url=url, info=info, manifest=manifest, site=site(), start=start,
+                        end=end)
     triples = catalog_triples(data)
     if media.kind is Kind.HTML:
         return _rdf_html(triples, info, "catalog", "/catalog")
@@ -71,8 +73,9 @@ def void(suffix: str | None = None) -> Response:
     """The VoID description (https://www.w3.org/TR/void/#well-known)."""
     media = negotiate([*entries(*RDF_NAMES), *entries(HTML)], suffix)
     info, manifest = current_manifest()
-    numbers = stats.void_stats(runtime(), info.base_iri)
-    data = VoidInput(url=url, info=info, manifest=manifest, stats=numbers)
+    described = site()
+    numbers = stats.void_stats(runtime(), info.base_iri, described.focal_city)
+    data = VoidInput(url=url, info=info, manifest=manifest, stats=numbers, site=described)
     triples = void_triples(data)
     if media.kind is Kind.HTML:
         return _rdf_html(triples, info, "void", "/.well-known/void")

@@ -12,16 +12,19 @@ from typing import Any
 
 from flask import Response, json, render_template, request, send_file
 
-from citygraph.errors import NotAcceptable, NotFound
-from citygraph.formats import by_name
+from citygraph.errors import NotFound
+from citygraph.formats import Kind, MediaType, by_name
 from citygraph.linkeddata.i18n import choose_language
 from citygraph.publishing.dumps import DumpFile, Manifest
 from citygraph.publishing.dumpsets import find_dump
 from citygraph.publishing.web import bp, current_manifest, finish, public_base, runtime, url
-from citygraph.site import rdfpage
+from citygraph.ui import rdfpage
+from citygraph.web.negotiation import negotiate_request
 
 READ = ["GET", "HEAD"]
 JSON_MIME = "application/json"
+# The index as plain JSON (not a registry format: no RDF, no SPARQL results).
+JSON_INDEX = MediaType("json", JSON_MIME, "json", Kind.RESULTS)
 LATEST = "latest."
 IMMUTABLE = 365 * 24 * 3600  # dated files are never rewritten
 
@@ -45,18 +48,7 @@ def _index_media() -> str:
     """HTML or JSON: ?format= first, then Accept; HTML for browsers and */*."""
     html = by_name("html")
     assert html is not None
-    override = request.args.get("format")
-    if override in ("html", "json"):
-        return html.mime if override == "html" else JSON_MIME
-    if override:
-        raise NotAcceptable(f"the dumps index is available as html or json, not '{override}'")
-    accept = request.accept_mimetypes
-    if not accept or not list(accept.values()):
-        return html.mime
-    best = accept.best_match([html.mime, JSON_MIME, *html.aliases])
-    if best is None:
-        raise NotAcceptable(f"the dumps index is available as {html.mime} or {JSON_MIME}")
-    return JSON_MIME if best == JSON_MIME else html.mime
+    return negotiate_request([html, JSON_INDEX]).mime
 
 
 @bp.route("/dumps/", methods=READ)

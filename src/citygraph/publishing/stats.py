@@ -73,19 +73,17 @@ def partitions(rt: Runtime, query: str, var: str) -> tuple[Partition, ...]:
                  for row in rt.select(query) if row[var]["type"] == "uri")
 
 
-def examples(rt: Runtime, base_iri: str) -> tuple[str, ...]:
-    """Rostock (else the first city), the first partnership and the first city network."""
+def examples(rt: Runtime, base_iri: str, focal_city: str) -> tuple[str, ...]:
+    """The focal city, the first partnership and the first city network."""
     space = base_iri + "id/"
-    rostock = space + "city/rostock"
-    found = [rostock] if rt.ask(f"ASK {{ GRAPH ?g {{ <{rostock}> ?p ?o }} }}") else []
-    classes = ("Partnership", "CityNetwork") if found else ("City", "Partnership", "CityNetwork")
-    for cls in classes:
+    found = [focal_city]
+    for cls in ("Partnership", "CityNetwork"):
         rows = rt.select(EXAMPLE.format(cls=CG + cls, space=space))
         found += [row["s"]["value"] for row in rows]
     return tuple(found)
 
 
-def void_stats(rt: Runtime, base_iri: str) -> VoidStats:
+def void_stats(rt: Runtime, base_iri: str, focal_city: str) -> VoidStats:
     space = base_iri + "id/"
     return VoidStats(
         triples=count(rt, COUNT_TRIPLES), quads=count(rt, COUNT_QUADS),
@@ -96,7 +94,7 @@ def void_stats(rt: Runtime, base_iri: str) -> VoidStats:
         geonames_links=count(rt, LINKS.format(predicate=PREFIXES["owl"] + "sameAs",
                                               target=GEONAMES)),
         sdg_links=count(rt, LINKS.format(predicate=PREFIXES["dct"] + "subject", target=SDG)),
-        examples=examples(rt, base_iri))
+        examples=examples(rt, base_iri, focal_city))
 
 
 def _date(rows: list[dict[str, Binding]]) -> ox.Literal | None:

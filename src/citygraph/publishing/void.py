@@ -1,8 +1,10 @@
 """The VoID description of citygraph (https://www.w3.org/TR/void/), served at
 ``/.well-known/void`` (VoID §7.2, RFC 8615).
 
-The void:Dataset is the same resource as the catalogue's dcat:Dataset (anchors A4). Numbers
-come from SPARQL aggregates over the current build (``stats``); dumps from the manifest.
+The void:Dataset is the same resource as the catalogue's dcat:Dataset (one IRI for both,
+so a harvester reading either finds the other's statements). Titles, description and licence
+come from the dataset description (``site.Site``); numbers from SPARQL aggregates over the
+current build (``stats``); dumps from the manifest.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import pyoxigraph as ox
 
 from citygraph.namespaces import PREFIXES, shorten
 from citygraph.publishing import vocab as v
-from citygraph.publishing.catalog import DESCRIPTION, LICENSE, TITLE
 from citygraph.publishing.dumps import Manifest
 from citygraph.publishing.stats import GEONAMES, SDG, Partition, VoidStats
 from citygraph.publishing.vocab import Triples, text, typed
+from citygraph.site import Site
 from citygraph.sparql.service import FORMAT_IRIS, FORMATS
 from citygraph.store import BuildInfo
 
@@ -33,6 +35,7 @@ class VoidInput:
     info: BuildInfo
     manifest: Manifest
     stats: VoidStats
+    site: Site
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,10 @@ def void_triples(data: VoidInput) -> list[ox.Triple]:
 
 def _general(out: Triples, data: VoidInput, ds: str) -> None:
     out.add(ds, v.RDF + "type", v.VOID + "Dataset")
-    out.labels(ds, v.DCT + "title", TITLE)
-    out.labels(ds, v.DCT + "description", DESCRIPTION)
+    out.labels(ds, v.DCT + "title", data.site.title)
+    out.labels(ds, v.DCT + "description", data.site.description)
     out.add(ds, v.DCT + "publisher", data.url("/catalog") + "#publisher")
-    out.add(ds, v.DCT + "license", LICENSE)
+    out.add(ds, v.DCT + "license", data.site.licence)
     out.add(ds, v.DCT + "modified", typed(data.info.built_at, "dateTime"))
     out.add(ds, v.FOAF + "homepage", data.url("/"))
     out.add(ds, v.RDFS + "seeAlso", data.url("/catalog"))

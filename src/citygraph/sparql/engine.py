@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from citygraph.errors import BadQuery, NotAcceptable
+from citygraph.errors import BadQuery, ErrorCode, NotAcceptable
 from citygraph.formats import Kind, MediaType, of_kinds
 from citygraph.sparql import results
 from citygraph.sparql.guard import names_dataset
@@ -45,7 +45,7 @@ class Answer:
 
 
 def _syntax_error(exc: SyntaxError) -> BadQuery:
-    return BadQuery(f"syntax error in the query: {exc.msg or exc}", code="syntax_error")
+    return BadQuery(f"syntax error in the query: {exc.msg or exc}", code=ErrorCode.SYNTAX_ERROR)
 
 
 Outcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples

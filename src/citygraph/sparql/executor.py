@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from citygraph.errors import CitygraphError, QueryTimeout, StoreError
+from citygraph.errors import CitygraphError, ErrorCode, QueryTimeout, StoreError, error_class
 from citygraph.sparql.engine import Answer, QueryJob, evaluate
 from citygraph.sparql.ordering import total_order
 from citygraph.sparql.remote import RemoteSettings, RemoteStore
@@ -113,7 +113,9 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
                 store = open_read_only(Path(wanted))
             conn.send(("ok", evaluate(store, job, settings.prefixes)))
         except CitygraphError as exc:
-            conn.send(("error", (type(exc).__name__, exc.message, exc.status, exc.code)))
+            # Type, status, code and headers (Retry-After…) survive the pipe.
+            conn.send(("error", (type(exc).__name__, exc.message, exc.status, exc.code,
+                                 exc.headers)))
         except Exception as exc:  # reported as a 500 without details
             conn.send(("crash", f"{type(exc).__name__}: {exc}"))
         except BaseException as exc:  # a Rust panic in Oxigraph (pyo3 PanicException)
@@ -243,8 +245,9 @@ class Executor:
             assert isinstance(payload, Answer)
             return payload
         if status == "error" and isinstance(payload, tuple):
-            _, message, code_status, code = payload
-            raise CitygraphError(str(message), status=int(code_status), code=str(code))
+            name, message, code_status, code, headers = payload
+            raise error_class(str(name))(str(message), status=int(code_status),
+                                         code=ErrorCode(code), headers=dict(headers))
         raise InternalQueryError(str(payload))
 
     def _take(self) -> _Worker:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from citygraph.errors import BadQuery, Forbidden, PayloadTooLarge
+from citygraph.errors import BadQuery, ErrorCode, Forbidden, PayloadTooLarge
 
 # SPARQL 1.1 Query §19.2: \u and \U escapes are replaced before the query is parsed.
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -98,18 +98,18 @@ def check_query(query: str, limits: Limits) -> None:
     first = next((w for w in upper if w not in {"PREFIX", "BASE"} and w.isalpha()), "")
     if first in UPDATE_WORDS:
         raise Forbidden(f"SPARQL Update ({first}) is not allowed: this endpoint is read-only",
-                        code="update_forbidden")
+                        code=ErrorCode.UPDATE_FORBIDDEN)
     if "SERVICE" in upper:
         raise Forbidden("SERVICE (federated query) is disabled: this endpoint does not contact "
-                        "other servers", code="service_forbidden")
+                        "other servers", code=ErrorCode.SERVICE_FORBIDDEN)
     depth = nesting_depth(query)
     if depth > MAX_NESTING:
         raise BadQuery(f"the query nests brackets {depth} levels deep; this endpoint accepts at "
-                       f"most {MAX_NESTING}", code="query_too_complex")
+                       f"most {MAX_NESTING}", code=ErrorCode.QUERY_TOO_COMPLEX)
     patterns = estimate_patterns(words)
     if patterns > limits.max_patterns:
         raise BadQuery(f"the query has about {patterns} triple patterns; this endpoint accepts "
-                       f"at most {limits.max_patterns}", code="query_too_complex")
+                       f"at most {limits.max_patterns}", code=ErrorCode.QUERY_TOO_COMPLEX)
 
 
 def names_dataset(query: str) -> bool:
@@ -124,4 +124,4 @@ def query_form(query: str) -> str:
         if upper in QUERY_WORDS:
             return upper
     raise BadQuery("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE form",
-                   code="syntax_error")
+                   code=ErrorCode.SYNTAX_ERROR)

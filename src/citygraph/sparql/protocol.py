@@ -11,7 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from citygraph.errors import BadRequest, Forbidden, MethodNotAllowed, UnsupportedMediaType
+from citygraph.errors import (
+    BadRequest,
+    ErrorCode,
+    Forbidden,
+    MethodNotAllowed,
+    UnsupportedMediaType,
+)
 from citygraph.sparql.engine import Dataset
 
 FORM = "application/x-www-form-urlencoded"
@@ -29,11 +35,13 @@ class QueryRequest:
 
 def _decode(body: bytes, charset: str | None) -> str:
     if charset and charset.lower().replace("-", "") not in ("utf8", "usascii", "ascii"):
-        raise BadRequest(f"the request body must be UTF-8, not {charset}", code="bad_encoding")
+        raise BadRequest(f"the request body must be UTF-8, not {charset}",
+                         code=ErrorCode.BAD_ENCODING)
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadRequest("the request body is not valid UTF-8", code="bad_encoding") from None
+        raise BadRequest("the request body is not valid UTF-8",
+                         code=ErrorCode.BAD_ENCODING) from None
 
 
 def _one(params: Params, name: str) -> str | None:
@@ -51,7 +59,7 @@ def _dataset(params: Params) -> Dataset:
 def _refuse_update(params: Params) -> None:
     if params.get("update"):
         raise Forbidden("SPARQL Update is not allowed: this endpoint is read-only",
-                        code="update_forbidden")
+                        code=ErrorCode.UPDATE_FORBIDDEN)
 
 
 def _form(body: bytes, charset: str | None) -> dict[str, list[str]]:
@@ -82,7 +90,7 @@ def parse(method: str, args: Params, content_type: str | None, body: bytes) -> Q
         _refuse_update(form)
         query = _one(form, "query")
         if query is None:
-            raise BadRequest("the form has no 'query' parameter", code="missing_query")
+            raise BadRequest("the form has no 'query' parameter", code=ErrorCode.MISSING_QUERY)
         return QueryRequest(query, _dataset({**args, **form}))
     if mime == QUERY:
         if "query" in args:
@@ -90,6 +98,6 @@ def parse(method: str, args: Params, content_type: str | None, body: bytes) -> Q
         return QueryRequest(_decode(body, charset), _dataset(args))
     if mime == UPDATE:
         raise Forbidden("SPARQL Update is not allowed: this endpoint is read-only",
-                        code="update_forbidden")
+                        code=ErrorCode.UPDATE_FORBIDDEN)
     shown = mime or "no media type"
     raise UnsupportedMediaType(f"POST a query as {QUERY} or {FORM}, not {shown}")

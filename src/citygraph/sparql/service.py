@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Service Description of the endpoint, as RDF triples.
 
 https://www.w3.org/TR/sparql11-service-description/ — sd:endpoint is the URL the client asked,
-the default dataset lists every named graph with its VoID triple count.
+the default dataset lists every named graph with its VoID triple count and carries the
+dataset's titles (from the dataset description, ``site.Site.title``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from citygraph.store import BuildInfo
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 FORMATS = "http://www.w3.org/ns/formats/"
 # W3C format IRIs (https://www.w3.org/ns/formats/) of the registry entries.
 FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML",
@@ -27,7 +29,8 @@ def sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
 
-def describe_service(endpoint: str, info: BuildInfo) -> list[ox.Triple]:
+def describe_service(endpoint: str, info: BuildInfo, titles: dict[str, str] | None = None
+                     ) -> list[ox.Triple]:
     service = ox.NamedNode(endpoint + "#service")
     dataset = ox.NamedNode(endpoint + "#dataset")
     default = ox.NamedNode(endpoint + "#default-graph")
@@ -42,6 +45,8 @@ def describe_service(endpoint: str, info: BuildInfo) -> list[ox.Triple]:
         ox.Triple(default, RDF_TYPE, sd("Graph")),
         ox.Triple(default, VOID_TRIPLES, ox.Literal(str(info.triples), datatype=XSD_INTEGER)),
     ]
+    for lang, title in sorted((titles or {}).items()):
+        triples.append(ox.Triple(dataset, DCT_TITLE, ox.Literal(title, language=lang or None)))
     for media in of_kinds(Kind.RESULTS, Kind.GRAPH, Kind.DATASET):
         triples.append(ox.Triple(service, sd("resultFormat"),
                                  ox.NamedNode(FORMATS + FORMAT_IRIS[media.name])))

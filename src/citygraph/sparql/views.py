@@ -4,19 +4,20 @@ read-only Graph Store Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/)
 from __future__ import annotations
 
 import ipaddress
-from datetime import datetime
 
 from flask import Blueprint, Response, current_app, render_template, request
 
 from citygraph.errors import BadRequest, MethodNotAllowed, NotAcceptable, NotFound
-from citygraph.formats import Kind, MediaType, by_name
-from citygraph.negotiation import choose, require, resolve
+from citygraph.formats import Kind, MediaType, by_name, of_kinds
 from citygraph.sparql import protocol, results
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
 from citygraph.sparql.guard import check_query
 from citygraph.sparql.runtime import Runtime
 from citygraph.sparql.service import describe_service
 from citygraph.store import BuildInfo
+from citygraph.web.conditional import conditional
+from citygraph.web.current import site
+from citygraph.web.negotiation import best, best_for_request, negotiate, negotiate_request, resolve
 
 bp = Blueprint("sparql", __name__)
 READ_METHODS = ["GET", "HEAD", "POST"]
@@ -29,10 +30,6 @@ def runtime() -> Runtime:
     return rt
 
 
-def _override() -> str | None:
-    return request.args.get("format") or request.args.get("_mediatype") or None
-
-
 def client_identity() -> tuple[str, bool]:
     addr = request.remote_addr or "unknown"
     try:
@@ -42,17 +39,10 @@ def client_identity() -> tuple[str, bool]:
     return addr, loopback and not runtime().config.fair_use_loopback
 
 
-def _respond(body: bytes, media: MediaType, info: BuildInfo, *, status: int = 200,
-             tag: str = "") -> Response:
+def _respond(body: bytes, media: MediaType, info: BuildInfo, representation: str, *,
+             status: int = 200) -> Response:
     response = Response(body, status=status, content_type=media.content_type)
-    response.vary.add("Accept")
-    response.set_etag(f"{info.build_id}-{media.name}{tag}")
-    response.last_modified = datetime.fromisoformat(info.built_at.replace("Z", "+00:00"))
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
-    if request.method in ("GET", "HEAD") and status == 200:
-        response.make_conditional(request)
-    return response
+    return conditional(response, info, f"{media.name}/{representation}")
 
 
 def _format_params() -> list[str]:
@@ -67,25 +57,30 @@ def _accept_names() -> tuple[str, ...]:
     """The format to use for results and the one for graphs: the first format= value that
     means one of them, else the Accept header (SPARQLWrapper sends several format= values)."""
     overrides = _format_params()
-    chosen = [next((m for o in overrides if (m := resolve(o, kinds)) is not None), None)
-              for kinds in ((Kind.RESULTS,), RDF_KINDS)]
+    groups = (of_kinds(Kind.RESULTS), of_kinds(*RDF_KINDS))
+    chosen = [next((m for o in overrides if (m := resolve(o, offered)) is not None), None)
+              for offered in groups]
+    accept = request.accept_mimetypes
     if overrides and not any(chosen):
-        require(request.accept_mimetypes, (Kind.RESULTS, *RDF_KINDS), overrides[0])
+        negotiate(of_kinds(Kind.RESULTS, *RDF_KINDS), accept, override=overrides[0])
     names = []
-    for kinds, media in zip(((Kind.RESULTS,), RDF_KINDS), chosen, strict=True):
-        media = media or choose(request.accept_mimetypes, kinds)
+    for offered, media in zip(groups, chosen, strict=True):
+        media = media or best(offered, accept)
         if media is not None:
             names.append(media.name)
     if not names:
-        require(request.accept_mimetypes, (Kind.RESULTS, *RDF_KINDS))
+        negotiate(of_kinds(Kind.RESULTS, *RDF_KINDS), accept)
     return tuple(names)
 
 
-def answer_response(answer: Answer, info: BuildInfo) -> Response:
+def answer_response(answer: Answer, info: BuildInfo, job: QueryJob) -> Response:
+    """The answer with validators naming this query's representation (query, dataset, limits)."""
     media = by_name(answer.media)
     assert media is not None
     limit = runtime().config.max_rows
-    response = _respond(answer.body, media, info, status=206 if answer.truncated else 200)
+    representation = repr((job.query, job.dataset, job.max_rows, job.base_iri))
+    response = _respond(answer.body, media, info, representation,
+                        status=206 if answer.truncated else 200)
     if answer.truncated:
         # Never a silent cut: status 206 and a header name the limit that was applied.
         response.headers["Citygraph-Truncated"] = f"rows={answer.rows}; max-rows={limit}"
@@ -100,7 +95,7 @@ def run(query: str, dataset: Dataset, max_rows: int) -> Response:
     job = QueryJob(query=query, dataset=dataset, accept=_accept_names(), max_rows=max_rows,
                    base_iri=request.base_url)
     answer, info = rt.answer(job, client, exempt)
-    return answer_response(answer, info)
+    return answer_response(answer, info, job)
 
 
 @bp.route("/sparql", methods=[*READ_METHODS, *WRITE_METHODS])
@@ -114,18 +109,18 @@ def sparql() -> Response:
 
 
 def service_description() -> Response:
-    media = choose(request.accept_mimetypes, (Kind.HTML, *RDF_KINDS), _override(),
-                   default=by_name("turtle"))
+    media = best_for_request(of_kinds(Kind.HTML, *RDF_KINDS), default=by_name("turtle"))
     if media is None:
         raise NotAcceptable("the service description is available as HTML or RDF")
     info = runtime().build()
     if media.kind is Kind.HTML:
-        html = render_template("sparql.html", info=info, endpoint=request.base_url)
-        return _respond(html.encode(), media, info)
-    triples = describe_service(request.base_url, info)
+        html = render_template("sparql.html", info=info, endpoint=request.base_url, site=site())
+        return _respond(html.encode(), media, info, f"sd/{request.base_url}")
+    triples = describe_service(request.base_url, info, site().title)
     body = results.graph(triples, media, {"sd": "http://www.w3.org/ns/sparql-service-description#",
-                                          "void": "http://rdfs.org/ns/void#"})
-    return _respond(body, media, info, tag="-sd")
+                                          "void": "http://rdfs.org/ns/void#",
+                                          "dct": "http://purl.org/dc/terms/"})
+    return _respond(body, media, info, f"sd/{request.base_url}")
 
 
 @bp.route("/sparql/graph", methods=[*READ_METHODS, *WRITE_METHODS])
@@ -136,7 +131,7 @@ def graph_store() -> Response:
     iri = request.args.get("graph")
     if ("default" in request.args) == (iri is not None):
         raise BadRequest("name exactly one graph: ?graph=IRI or ?default")
-    media = require(request.accept_mimetypes, RDF_KINDS, _override())
+    media = negotiate_request(of_kinds(*RDF_KINDS))
     if iri is None:
         query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     else:
@@ -144,7 +139,6 @@ def graph_store() -> Response:
             raise NotFound(f"there is no graph <{iri}> in this store")
         query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
     dataset = Dataset(named_graphs=(iri,)) if iri else Dataset()
-    answer, info = runtime().answer(
-        QueryJob(query, dataset, (media.name,), max_rows=runtime().config.max_rows * 100),
-        *client_identity())
-    return answer_response(answer, info)
+    job = QueryJob(query, dataset, (media.name,), max_rows=runtime().config.max_rows * 100)
+    answer, info = runtime().answer(job, *client_identity())
+    return answer_response(answer, info, job)

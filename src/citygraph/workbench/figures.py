@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from citygraph.site import maps
+from citygraph.ui import maps
 from citygraph.workbench.table import Cell, Table
 
 LAT_NAMES = ("lat", "latitude")

@@ -1,9 +1,10 @@
-"""The figures of "Rostock at a glance", each built from named queries of the library.
+"""The figures of the glance page ("{focal city} at a glance"), each built from named queries
+of the library, which find the focal city through the dataset description (cg:focalCity).
 
 Maps (Europe in detail, and the world): partner and friendship cities with the focal city, by
 ``map_query`` (names in the page language, linked to their pages). Timeline:
 ``partnership-timeline``.
-Memberships: ``rostock-memberships``.
+Memberships: ``city-memberships``.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from citygraph.site import maps
 from citygraph.sparql.runtime import Binding
+from citygraph.ui import maps
 from citygraph.workbench import figures, library
 
 MAP_PARTNERS = "partner-cities-coordinates"
 TIMELINE = "partnership-timeline"
 FRIENDSHIPS = "friendship-cities"
-MEMBERSHIPS = "rostock-memberships"
+MEMBERSHIPS = "city-memberships"
 
 Select = Callable[[str], list[dict[str, Binding]]]
 Link = Callable[[str], str | None]

@@ -1,5 +1,5 @@
 """The workbench's own page strings in English and German (data labels come from the data,
-example titles from the library)."""
+example titles from the library, the focal city's name from the dataset description)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "graph": "Relation graph", "no_results": "The query returned no rows.",
         "error": "The query could not be run", "share": "Link to this view",
         "sort_asc": "sort ascending", "sort_desc": "sort descending", "other_lang": "Deutsch",
-        "glance": "Rostock at a glance", "glance_link": "Rostock at a glance",
+        "glance": "{city} at a glance", "glance_link": "{city} at a glance",
         "workbench": "Query workbench", "open_query": "Open this query in the workbench",
         "partner_cities": "Partner cities", "friendship_cities": "Friendship cities",
-        "memberships": "Network memberships", "partnership_timeline": "Town twinnings since 1957",
+        "memberships": "Network memberships",
+        "partnership_timeline": "Town twinnings by start year",
         "since": "since", "map_title": "Map of the results", "graph_title": "Graph of the results",
         "ask_true": "Yes (true)", "ask_false": "No (false)", "truncated":
         "The results were cut at the row limit of this server.",
-        "glance_intro": "Rostock's town twinnings, city friendships and network memberships, "
+        "glance_intro": "Town twinnings, city friendships and network memberships of {city}, "
                         "each figure drawn from an example query of the library.",
         "map_glance": "Partner cities (red circles) and friendship cities (teal diamonds); the "
                       "black square is the city this graph is about",
@@ -39,17 +40,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "graph": "Beziehungsgraph", "no_results": "Die Abfrage hat keine Zeilen ergeben.",
         "error": "Die Abfrage konnte nicht ausgeführt werden", "share": "Link zu dieser Ansicht",
         "sort_asc": "aufsteigend sortieren", "sort_desc": "absteigend sortieren",
-        "other_lang": "English", "glance": "Rostock auf einen Blick",
-        "glance_link": "Rostock auf einen Blick", "workbench": "Abfrage-Werkbank",
+        "other_lang": "English", "glance": "{city} auf einen Blick",
+        "glance_link": "{city} auf einen Blick", "workbench": "Abfrage-Werkbank",
         "open_query": "Diese Abfrage in der Werkbank öffnen",
         "partner_cities": "Partnerstädte", "friendship_cities": "Befreundete Städte",
         "memberships": "Mitgliedschaften in Netzwerken",
-        "partnership_timeline": "Städtepartnerschaften seit 1957", "since": "seit",
+        "partnership_timeline": "Städtepartnerschaften nach Beginn", "since": "seit",
         "map_title": "Karte der Ergebnisse", "graph_title": "Graph der Ergebnisse",
         "ask_true": "Ja (true)", "ask_false": "Nein (false)", "truncated":
         "Die Ergebnisse wurden an der Zeilengrenze dieses Servers abgeschnitten.",
-        "glance_intro": "Rostocks Städtepartnerschaften, befreundete Städte und Mitgliedschaften "
-                        "in Netzwerken; jede Abbildung beruht auf einer Beispielabfrage.",
+        "glance_intro": "Städtepartnerschaften, befreundete Städte und Mitgliedschaften in "
+                        "Netzwerken von {city}; jede Abbildung beruht auf einer Beispielabfrage.",
         "map_glance": "Partnerstädte (rote Kreise) und befreundete Städte (türkise Rauten); das "
                       "schwarze Quadrat ist die Stadt, um die es hier geht",
         "role": "Rolle", "network": "Netzwerk",
@@ -65,5 +66,6 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def texts(lang: str) -> dict[str, str]:
-    return TEXTS.get(lang, TEXTS["en"])
+def texts(lang: str, city: str = "") -> dict[str, str]:
+    """The words of ``lang``; ``{city}`` stands for the focal city's name."""
+    return {key: text.replace("{city}", city) for key, text in TEXTS.get(lang, TEXTS["en"]).items()}

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from citygraph.site import maps
 from citygraph.sparql.engine import Answer
+from citygraph.ui import maps
 from citygraph.workbench import figures, table
 from citygraph.workbench.table import Linker, Table
 

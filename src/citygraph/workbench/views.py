@@ -1,5 +1,5 @@
 """The workbench blueprint: /queries (the example library), /query (the query page) and
-/glance ("Rostock at a glance").
+/glance ("{focal city} at a glance", the city from the dataset description).
 
 Queries run through the same path as /sparql (guard, fair use, cache, killable child process):
 ``check_query`` and ``Runtime.answer`` with a QueryJob. The query page renders its results on
@@ -12,17 +12,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from citygraph.errors import CitygraphError, NotFound
-from citygraph.formats import Kind, MediaType, by_name
+from citygraph.formats import Kind, MediaType, by_name, of_kinds
 from citygraph.linkeddata.i18n import choose_language
-from citygraph.linkeddata.iris import home_iri
 from citygraph.linkeddata.views import respond
 from citygraph.namespaces import sparql_prologue
-from citygraph.negotiation import require
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
 from citygraph.sparql.guard import check_query
 from citygraph.sparql.runtime import Runtime
 from citygraph.sparql.views import answer_response, client_identity
 from citygraph.store import BuildInfo
+from citygraph.web.current import site
+from citygraph.web.negotiation import negotiate_request, resolve
 from citygraph.workbench import glance, library, page, table
 from citygraph.workbench.i18n import texts
 
@@ -41,14 +41,15 @@ def _lang() -> str:
     return choose_language(request.args.get("lang"), request.accept_languages)
 
 
-def execute(query: str, accept: tuple[str, ...]) -> tuple[Answer, BuildInfo]:
+def execute(query: str, accept: tuple[str, ...]) -> tuple[Answer, BuildInfo, QueryJob]:
     """Run a query as /sparql does: guard first, then the runtime (cache, fair use, limits)."""
     rt = runtime()
     check_query(query, rt.limits)
     client, exempt = client_identity()
     job = QueryJob(query=query, dataset=Dataset(), accept=accept, max_rows=rt.config.max_rows,
                    base_iri=request.url_root + "sparql")
-    return rt.answer(job, client, exempt)
+    answer, info = rt.answer(job, client, exempt)
+    return answer, info, job
 
 
 def _example(name: str) -> library.Example:
@@ -93,10 +94,10 @@ def queries() -> Response:
 def _canned_media(name: str) -> tuple[str, MediaType]:
     """The example name and the format: an extension wins, else ?format= or Accept."""
     stem, dot, ext = name.rpartition(".")
-    if dot and (media := by_name(ext)) is not None and media.kind in PAGE_KINDS:
+    offered = of_kinds(*PAGE_KINDS)
+    if dot and (media := resolve(ext, offered)) is not None:
         return stem, media
-    override = request.args.get("format") or request.args.get("_mediatype") or None
-    return name, require(request.accept_mimetypes, PAGE_KINDS, override)
+    return name, negotiate_request(offered)
 
 
 @bp.route("/queries/<name>", methods=READ)
@@ -105,10 +106,8 @@ def canned(name: str) -> Response:
     example = _example(stem)
     if media.kind is Kind.HTML:
         return _query_page(example.query, example, f"queries/{stem}")
-    answer, info = execute(example.query, (media.name,))
-    response = answer_response(answer, info)
-    response.vary.add("Accept")
-    return response
+    answer, info, job = execute(example.query, (media.name,))
+    return answer_response(answer, info, job)
 
 
 @bp.route("/query", methods=READ)
@@ -138,7 +137,7 @@ def _results(query: str) -> tuple[page.ResultView | None, CitygraphError | None]
     if not query.strip():
         return None, None
     try:
-        answer, _ = execute(query, ("json", "turtle"))
+        answer, _, _ = execute(query, ("json", "turtle"))
     except CitygraphError as exc:
         return None, exc
     args = request.args.to_dict()
@@ -173,7 +172,8 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
         args = {"example": example.name, **args}  # /queries/NAME: share the workbench URL
     path = url_for("workbench.query_page")
     html = render_template(
-        "wb_query.html", lang=lang, t=texts(lang), example=example, view=view, error=error,
+        "wb_query.html", lang=lang, t=texts(lang, site().city(lang)), example=example, view=view,
+        error=error,
         query=query or f"{sparql_prologue()}\n{DEFAULT_QUERY}",
         groups=library.grouped(), group_title=library.group_title, path=path, args=args,
         sort_url=page.sort_url, share=page.page_url(path, args), lang_url=_lang_url(lang),
@@ -187,9 +187,8 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
 @bp.route("/glance", methods=READ)
 def glance_page() -> Response:
     lang = _lang()
-    base = runtime().config.base_iri
-    figures = glance.build(runtime().select, home_iri(base), lang, _link)
-    html = render_template("wb_glance.html", lang=lang, t=texts(lang), g=figures,
+    figures = glance.build(runtime().select, site().focal_city, lang, _link)
+    html = render_template("wb_glance.html", lang=lang, t=texts(lang, site().city(lang)), g=figures,
                            find=library.find, query_url=url_for("workbench.query_page"),
                            lang_url=_lang_url(lang))
     return _html(html, f"glance/{lang}")

@@ -1,5 +1,6 @@
-"""The site blueprint: what every HTML page shares (header context, language kept across
-pages) and the pages of the frame itself: ``/search`` (HTML and JSON), ``/lists``, ``/about``.
+"""The ui blueprint (the site frame): what every HTML page shares (header context, language
+kept across pages) and the pages of the frame itself: ``/search`` (HTML and JSON), ``/lists``,
+``/about``.
 
 The language switch is kept by adding the explicit ``?lang=`` of the current request to every
 link built with ``url_for`` to an HTML page (Flask URL defaults).
@@ -24,18 +25,18 @@ from flask import (
 from citygraph.formats import by_name
 from citygraph.linkeddata.i18n import LANGUAGES, choose_language
 from citygraph.linkeddata.views import respond
-from citygraph.site import humane
-from citygraph.site import kinds as kinds_mod
-from citygraph.site import search as search_mod
-from citygraph.site.texts import NAV, site_texts
 from citygraph.sparql.runtime import Runtime
+from citygraph.ui import humane
+from citygraph.ui import kinds as kinds_mod
+from citygraph.ui import search as search_mod
+from citygraph.ui.texts import NAV, site_texts
 
-bp = Blueprint("site", __name__)
+bp = Blueprint("ui", __name__)
 READ = ["GET", "HEAD"]
 # HTML pages whose links keep an explicit ?lang= of the current page.
 HTML_ENDPOINTS = frozenset({
     "linkeddata.index", "linkeddata.document", "linkeddata.listing", "workbench.query_page",
-    "workbench.glance_page", "workbench.queries", "site.search", "site.lists", "site.about",
+    "workbench.glance_page", "workbench.queries", "ui.search", "ui.lists", "ui.about",
     "publishing.dumps_index", "publishing.catalog", "publishing.void", "publishing.ontology",
 })
 _INDEX: search_mod.PerBuild[list[search_mod.Entry]] = search_mod.PerBuild()
@@ -85,9 +86,9 @@ def _frame() -> dict[str, Any]:
         return {}
     lang = page_language()
     other = "de" if lang == "en" else "en"
-    return {"site": {"lang": lang, "t": site_texts(lang), "nav": _nav(lang), "other": other,
+    return {"frame": {"lang": lang, "t": site_texts(lang), "nav": _nav(lang), "other": other,
                      "other_url": other_language_url(lang), "q": request.args.get("q", "")[:200],
-                     "search_url": url_for("site.search")}}
+                     "search_url": url_for("ui.search")}}
 
 
 def kinds() -> dict[str, kinds_mod.Kind]:

@@ -9,12 +9,12 @@ NAV: tuple[tuple[str, str, str], ...] = (
     # (key, endpoint, the endpoints of the pages where this item is "here")
     ("home", "linkeddata.index", "linkeddata.index"),
     ("glance", "workbench.glance_page", "workbench.glance_page"),
-    ("lists", "site.lists", "linkeddata.listing site.lists"),
+    ("lists", "ui.lists", "linkeddata.listing ui.lists"),
     ("query", "workbench.query_page", "workbench.query_page workbench.queries "
      "workbench.canned sparql.sparql"),
     ("data", "publishing.dumps_index", "publishing.dumps_index publishing.catalog "
      "publishing.void"),
-    ("about", "site.about", "site.about publishing.ontology"),
+    ("about", "ui.about", "ui.about publishing.ontology"),
 )
 
 TEXTS: dict[str, dict[str, str]] = {
