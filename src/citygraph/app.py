@@ -15,6 +15,7 @@ from citygraph.errors import CitygraphError
 from citygraph.metrics import Metrics
 from citygraph.sparql.runtime import Runtime
 from citygraph.web import errors as web_errors
+from citygraph.web.current import RUNTIME_KEY
 
 log = logging.getLogger("citygraph")
 # Every HTML page loads only from its own origin (scripts, styles, fonts, images, requests): no
@@ -39,9 +40,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.url_map.merge_slashes = False
     metrics = Metrics()
     app.extensions[web_errors.METRICS_KEY] = metrics
-    app.extensions["citygraph"] = Runtime(config, metrics)
+    app.extensions[RUNTIME_KEY] = Runtime(config, metrics)
 
-    from citygraph import ops
+    from citygraph import crawlers, ops
     from citygraph.linkeddata import views as linkeddata_views
     from citygraph.publishing import views as publishing_views
     from citygraph.sparql import views as sparql_views
@@ -50,6 +51,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     app.register_blueprint(sparql_views.bp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(crawlers.bp)
     app.register_blueprint(linkeddata_views.bp)
     app.register_blueprint(publishing_views.bp)
     app.register_blueprint(workbench_views.bp)

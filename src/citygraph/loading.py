@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from citygraph.config import Config
 from citygraph.errors import DataError
 from citygraph.formats import rdf_format_for
+from citygraph.inference import materialise
 from citygraph.progress import LoadProgress
 from citygraph.store import BuildInfo, StoreDir, graph_counts
 
@@ -180,6 +181,7 @@ def _load_build(config: Config, sources: list[Source], path: Path, start_from: P
             _bulk_load(store, source, config.base_iri, progress)
             progress(f"loaded {shown(source.path)} → {source.graph} "
                      f"({time.monotonic() - t0:.2f} s)")
+    materialise(store, config.base_iri, progress)
     counts = _compact_and_count(store, progress, large=len(small) < len(sources))
     del store  # closes RocksDB before the build is published
     total = sum(counts.values())

@@ -13,18 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from citygraph.linkeddata import facts
-from citygraph.linkeddata.facts import Fact, Point
-from citygraph.linkeddata.i18n import inverse_label
+from citygraph.linkeddata.facts import Fact
 from citygraph.linkeddata.rdfterms import (
     RDF,
     TYPE,
     Graph,
     Linker,
     Reader,
+    Term,
     Value,
     iri,
 )
 from citygraph.namespaces import CG, PREFIXES
+from citygraph.web.i18n import inverse_label
+from citygraph.web.mapping import GeoPoint
 
 FOAF = "http://xmlns.com/foaf/0.1/"
 OWL_SAME_AS = PREFIXES["owl"] + "sameAs"
@@ -92,6 +94,7 @@ WHERE {{
 class Statement:
     predicate: Value
     values: list[Value]
+    sources: list[Value] = field(default_factory=list)  # the pages that state these values
 
 
 @dataclass
@@ -125,11 +128,11 @@ class Page:
     claims: list[Claim]
     sources: list[Value]
     identifiers: list[Value]
-    points: list[Point] = field(default_factory=list)
+    points: list[GeoPoint] = field(default_factory=list)
 
 
 def build_page(graph: Graph, thing: str, lang: str, link: Linker, prefixes: dict[str, str],
-               home_iri: str = "", home: Point | None = None, home_name: str = "") -> Page:
+               home_iri: str = "", home: GeoPoint | None = None, home_name: str = "") -> Page:
     """The page model of ``thing`` in ``lang``; ``home`` is the focal city's point for the
     map, ``home_name`` its name."""
     # The document's own metadata (foaf:primaryTopic) is no statement about the thing.
@@ -138,23 +141,39 @@ def build_page(graph: Graph, thing: str, lang: str, link: Linker, prefixes: dict
         graph.out.pop(doc, None)
     reader = Reader(graph, iri(thing), lang, link, prefixes)
     node = reader.thing
+    rows, sources = statements(reader), reader.sources(node)
+    for row in rows:  # every page a row cites is in the numbered list at the foot
+        sources += [s for s in row.sources if s not in sources]
     return Page(
         iri=thing, title=graph.label(node, lang), lang=lang,
         types=[reader.value(t) for t in graph.objects(node, TYPE)],
         also_known=reader.values(SKOS + "altLabel"),
-        facts=facts.key_facts(reader, home_iri, home_name), statements=statements(reader),
-        inverse=inverse_links(reader), claims=claims(reader), sources=reader.sources(node),
+        facts=facts.key_facts(reader, home_iri, home_name), statements=rows,
+        inverse=inverse_links(reader), claims=claims(reader), sources=sources,
         identifiers=identifiers(reader), points=facts.points(reader, home))
 
 
 def statements(reader: Reader) -> list[Statement]:
     """Every statement of the thing itself, type and labels first, then by property label."""
     own = reader.graph.out.get(reader.thing, {})
-    rows = [Statement(reader.predicate(p), [reader.value(o) for o in objects])
+    everything = reader.sources(reader.thing)
+    rows = [Statement(reader.predicate(p), [reader.value(o) for o in objects],
+                      _row_sources(reader, p, objects) or everything)
             for p, objects in own.items()]
     order = {p: i for i, p in enumerate(FIRST)}
     rows.sort(key=lambda s: (order.get(s.predicate.iri, len(order)), s.predicate.text.lower()))
     return rows
+
+
+def _row_sources(reader: Reader, predicate: str, objects: list[Term]) -> list[Value]:
+    """The pages that state this row's values, where each value's sources are known."""
+    found: list[Value] = []
+    for node in objects:
+        own = facts.fact_sources(reader, predicate, node)
+        if not own:
+            return []
+        found += [s for s in own if s not in found]
+    return found
 
 
 def inverse_links(reader: Reader) -> list[Inverse]:

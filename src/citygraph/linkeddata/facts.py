@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from citygraph.linkeddata.i18n import texts
-from citygraph.linkeddata.rdfterms import TYPE, Reader, Term, Value
+from citygraph.linkeddata.rdfterms import RDF, TYPE, Reader, Term, Value, iri, pick_lang
 from citygraph.namespaces import CG, PREFIXES
+from citygraph.web.i18n import texts
+from citygraph.web.mapping import GeoPoint
 
 SCHEMA, ORG, WGS = PREFIXES["schema"], PREFIXES["org"], PREFIXES["wgs"]
 GEO, DCT = PREFIXES["geo"], PREFIXES["dct"]
@@ -29,20 +30,13 @@ _WKT_POINT = re.compile(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", re.IGNOREC
 class Item:
     value: Value
     detail: str = ""
+    sources: list[Value] = field(default_factory=list)  # the pages that state this value
 
 
 @dataclass
 class Fact:
     label: str
     items: list[Item] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Point:
-    lon: float
-    lat: float
-    label: str
-    reference: bool = False  # the focal city, drawn for orientation only
 
 
 def key_facts(reader: Reader, home: str = "", home_name: str = "") -> list[Fact]:
@@ -60,7 +54,26 @@ def key_facts(reader: Reader, home: str = "", home_name: str = "") -> list[Fact]
 
 
 def _fact(reader: Reader, key: str, predicate: str) -> Fact:
-    return Fact(texts(reader.lang)[key], [Item(v) for v in reader.values(predicate)])
+    nodes = pick_lang(reader.graph.objects(reader.thing, predicate), reader.lang)
+    return Fact(texts(reader.lang)[key],
+                [Item(reader.value(n), sources=fact_sources(reader, predicate, n)) for n in nodes])
+
+
+def fact_sources(reader: Reader, predicate: str, value: Term,
+                 subject: Term | None = None) -> list[Value]:
+    """The pages that state this one value: those its cg:Statement names (docs/model.md,
+    provenance per fact), or the resource's only source; none when that is not known."""
+    graph, node = reader.graph, subject or reader.thing
+    found: list[Value] = []
+    for statement in graph.subjects(RDF + "subject", node):
+        if (CG + "Statement" in graph.types(statement)
+                and graph.first(statement, RDF + "predicate") == iri(predicate)
+                and value in graph.objects(statement, RDF + "object")):
+            found += [s for s in reader.sources(statement) if s not in found]
+    if found:
+        return found
+    own = reader.sources(node)
+    return own if len(own) == 1 else []
 
 
 def _joined(values: list[Value]) -> str:
@@ -185,7 +198,7 @@ def coordinates(reader: Reader, node: Term) -> tuple[float, float] | None:
     return None
 
 
-def points(reader: Reader, home: Point | None) -> list[Point]:
+def points(reader: Reader, home: GeoPoint | None) -> list[GeoPoint]:
     """The thing's own point, or its partners' points for a relation; plus the focal city."""
     graph, thing = reader.graph, reader.thing
     nodes = [thing]
@@ -195,7 +208,7 @@ def points(reader: Reader, home: Point | None) -> list[Point]:
     for node in nodes:
         where = coordinates(reader, node)
         if where is not None:
-            found.append(Point(where[0], where[1], graph.label(node, reader.lang)))
+            found.append(GeoPoint(where[0], where[1], graph.label(node, reader.lang)))
     if found and home is not None and all((p.lon, p.lat) != (home.lon, home.lat)
                                           for p in found):
         found.append(home)

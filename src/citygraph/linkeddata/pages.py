@@ -17,12 +17,12 @@ from flask import request, url_for
 from citygraph.errors import NotFound
 from citygraph.linkeddata import home, listing
 from citygraph.linkeddata.describe import Page
-from citygraph.linkeddata.facts import Point
-from citygraph.linkeddata.i18n import texts
 from citygraph.linkeddata.rdfterms import Linker, local_name
 from citygraph.site import Site
 from citygraph.sparql.runtime import Binding, Runtime
-from citygraph.ui import maps
+from citygraph.web import mapping
+from citygraph.web.i18n import texts
+from citygraph.web.mapping import GeoPoint
 
 Row = dict[str, Binding]
 # Entry points, some served by other parts of citygraph; each answers a browser with HTML.
@@ -52,30 +52,30 @@ def other_lang_url(lang: str) -> str:
     return f"{request.script_root}{request.path}?{urlencode(args)}"
 
 
-def home_point(site: Site, lang: str) -> Point | None:
+def home_point(site: Site, lang: str) -> GeoPoint | None:
     """The focal city's point, drawn for reference on every map."""
     if site.city_point is None:
         return None
     lon, lat = site.city_point
-    return Point(lon, lat, site.city(lang), reference=True)
+    return GeoPoint(lon, lat, site.city(lang), reference=True)
 
 
 RELATION_KINDS = {"https://w3id.org/citygraph/def#Partnership": "partner",
                   "https://w3id.org/citygraph/def#Friendship": "friendship"}
 
 
-def map_of(page: Page, home: str, home_point: Point | None) -> maps.Drawing | None:
+def map_of(page: Page, home: str, home_point: GeoPoint | None) -> mapping.Drawing | None:
     """The map of the page's points; the focal city marked as such (also on its own page and
     on a relation's), a relation's partner drawn as partner or friendship city."""
     other = next((RELATION_KINDS[t.iri] for t in page.types if t.iri in RELATION_KINDS),
                  "other")
 
-    def kind(p: Point) -> str:
+    def kind(p: GeoPoint) -> str:
         at_home = home_point is not None and (p.lon, p.lat) == (home_point.lon, home_point.lat)
         return "focal" if p.reference or page.iri == home or at_home else other
 
-    points = [maps.MapPoint(p.lon, p.lat, p.label, None, kind(p)) for p in page.points]
-    return maps.draw(points, 480, 300)
+    points = [mapping.GeoPoint(p.lon, p.lat, p.label, None, kind(p)) for p in page.points]
+    return mapping.draw(points, 480, 300)
 
 
 def _entry_url(target: str) -> str:

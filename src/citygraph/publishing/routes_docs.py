@@ -15,7 +15,6 @@ from flask import Response, render_template, request
 
 from citygraph.errors import NotFound
 from citygraph.formats import Kind
-from citygraph.linkeddata.i18n import choose_language
 from citygraph.publishing import stats
 from citygraph.publishing.catalog import CatalogInput, catalog_triples
 from citygraph.publishing.ontology import ONTOLOGY_BASE, OntologyDoc, build_doc, version_of
@@ -29,13 +28,13 @@ from citygraph.publishing.web import (
     entries,
     finish,
     rdf_response,
-    runtime,
     url,
 )
 from citygraph.sparql import results
 from citygraph.store import BuildInfo
 from citygraph.ui import rdfpage
-from citygraph.web.current import site
+from citygraph.web.current import runtime, site
+from citygraph.web.i18n import choose_language
 from citygraph.web.negotiation import negotiate_request as negotiate
 
 READ = ["GET", "HEAD"]
@@ -93,7 +92,7 @@ def _rdf_html(triples: list[ox.Triple], info: BuildInfo, name: str, path: str) -
     prefixes = {**runtime().prefixes, **OUTPUT_PREFIXES}
     variants = [(rdfpage.FORMAT_NAMES.get(m.name, m.name), m.mime, url(f"{path}.{m.extension}"),
                  len(results.graph(triples, m, prefixes))) for m in entries(*RDF_NAMES)]
-    html = render_template("pub_rdf.html", lang=lang, name=name,
+    html = render_template("publishing/rdf.html", lang=lang, name=name,
                            sections=rdfpage.sections(triples, lang), variants=variants)
     response = Response(html, content_type="text/html; charset=utf-8")
     response.vary.add("Accept-Language")
@@ -123,7 +122,7 @@ def _ontology_response(suffix: str | None, path: str) -> Response:
     triples, doc = _ontology(info)
     if media.kind is not Kind.HTML:
         return rdf_response(triples, media, info, "def", _location(path, suffix, media.extension))
-    html = render_template("pub_ontology.html", doc=doc, info=info,
+    html = render_template("publishing/ontology.html", doc=doc, info=info,
                            formats=entries(*RDF_NAMES), base=url(path.rstrip("/")))
     response = Response(html, content_type=media.content_type)
     return finish(response, info, "def-html")

@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Service Description of the endpoint, as RDF triples.
 
 https://www.w3.org/TR/sparql11-service-description/ — sd:endpoint is the URL the client asked,
-the default dataset lists every named graph with its VoID triple count and carries the
+the default dataset lists every named graph with its VoID triple count, says which one holds
+the entailments materialised at build time (citygraph.inference) and carries the
 dataset's titles (from the dataset description, ``site.Site.title``).
 """
 
@@ -10,11 +11,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from citygraph.formats import Kind, of_kinds
+from citygraph.inference import DESCRIPTION, inferred_graph
 from citygraph.namespaces import SD
 from citygraph.store import BuildInfo
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
+RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -63,4 +66,6 @@ def describe_service(endpoint: str, info: BuildInfo, titles: dict[str, str] | No
             ox.Triple(graph, RDF_TYPE, sd("Graph")),
             ox.Triple(graph, VOID_TRIPLES, ox.Literal(str(count), datatype=XSD_INTEGER)),
         ]
+        if name == inferred_graph(info.base_iri):  # the default graph holds these too
+            triples.append(ox.Triple(node, RDFS_COMMENT, ox.Literal(DESCRIPTION, language="en")))
     return triples

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from flask import (
     Blueprint,
     Response,
-    current_app,
     has_request_context,
     jsonify,
     render_template,
@@ -23,13 +22,13 @@ from flask import (
 )
 
 from citygraph.formats import by_name
-from citygraph.linkeddata.i18n import LANGUAGES, choose_language
-from citygraph.linkeddata.views import respond
-from citygraph.sparql.runtime import Runtime
 from citygraph.ui import humane
 from citygraph.ui import kinds as kinds_mod
 from citygraph.ui import search as search_mod
 from citygraph.ui.texts import NAV, site_texts
+from citygraph.web.conditional import respond
+from citygraph.web.current import runtime
+from citygraph.web.i18n import LANGUAGES, choose_language
 
 bp = Blueprint("ui", __name__)
 READ = ["GET", "HEAD"]
@@ -41,11 +40,6 @@ HTML_ENDPOINTS = frozenset({
 })
 _INDEX: search_mod.PerBuild[list[search_mod.Entry]] = search_mod.PerBuild()
 _KINDS: search_mod.PerBuild[dict[str, kinds_mod.Kind]] = search_mod.PerBuild()
-
-
-def runtime() -> Runtime:
-    rt: Runtime = current_app.extensions["citygraph"]
-    return rt
 
 
 def page_language() -> str:
@@ -136,25 +130,25 @@ def search(suffix: str | None = None) -> Response:
         response = jsonify({"query": text, "results": results})
         response.vary.add("Accept")
         return response
-    html = render_template("site_search.html", lang=lang, q=text, results=results)
+    html = render_template("ui/search.html", lang=lang, q=text, results=results)
     return _html(html, f"search/{lang}/{text}")
 
 
 def _html(body: str, tag: str) -> Response:
     media = by_name("html")
     assert media is not None
-    return respond(body, media, tag, vary=("Accept", "Accept-Language"))
+    return respond(body, media, runtime().build(), tag, vary=("Accept", "Accept-Language"))
 
 
 @bp.route("/lists", methods=READ)
 def lists() -> Response:
     lang = page_language()
     items = sorted(kinds().values(), key=lambda k: k.name(lang).casefold())
-    html = render_template("site_lists.html", lang=lang, kinds=items)
+    html = render_template("ui/lists.html", lang=lang, kinds=items)
     return _html(html, f"lists/{lang}")
 
 
 @bp.route("/about", methods=READ)
 def about() -> Response:
     lang = page_language()
-    return _html(render_template("site_about.html", lang=lang), f"about/{lang}")
+    return _html(render_template("ui/about.html", lang=lang), f"about/{lang}")

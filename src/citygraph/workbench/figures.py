@@ -1,8 +1,8 @@
 """Views built from a results table: a point map, a timeline and a relation graph.
 
 Only geometry is computed here (plain data classes); the templates draw inline SVG and HTML.
-No tiles, no scripts, no external requests. The map is site.maps (offline basemap); the graph
-places its nodes on a circle.
+No tiles, no scripts, no external requests. The map is the one map of ``web.mapping``
+(offline basemap); the graph places its nodes on a circle.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from citygraph.ui import maps
+from citygraph.web import mapping
 from citygraph.workbench.table import Cell, Table
 
 LAT_NAMES = ("lat", "latitude")
@@ -43,15 +43,6 @@ class GraphFigure:
     edges: list[tuple[float, float, float, float]]
 
 
-@dataclass(frozen=True)
-class GeoRow:
-    lat: float
-    lon: float
-    label: str
-    href: str | None
-    kind: str = "other"  # marker kind of site.maps (partner, friendship, focal, other)
-
-
 def _column(table: Table, names: tuple[str, ...]) -> str | None:
     return next((c for c in table.variables if c.lower() in names), None)
 
@@ -61,7 +52,7 @@ def _label(row: dict[str, Cell], skip: set[str]) -> Cell:
     return next((c for k, c in row.items() if k not in skip and c.text), Cell(""))
 
 
-def geo_rows(table: Table) -> list[GeoRow]:
+def geo_rows(table: Table) -> list[mapping.GeoPoint]:
     """Rows with a parseable latitude and longitude column, in table order."""
     lat, lon = _column(table, LAT_NAMES), _column(table, LONG_NAMES)
     if lat is None or lon is None or lat not in table.columns or lon not in table.columns:
@@ -73,14 +64,13 @@ def geo_rows(table: Table) -> list[GeoRow]:
         except ValueError:
             continue
         label = _label(row, {lat, lon, "wkt"})
-        out.append(GeoRow(y, x, label.text, label.href))
+        out.append(mapping.GeoPoint(x, y, label.text, label.href))
     return out
 
 
-def build_map(rows: list[GeoRow]) -> maps.Drawing | None:
+def build_map(rows: list[mapping.GeoPoint]) -> mapping.Drawing | None:
     """A point map with one point per row on the offline basemap; None without points."""
-    return maps.draw([maps.MapPoint(r.lon, r.lat, r.label, r.href, r.kind) for r in rows],
-                     MAP_W, MAP_H)
+    return mapping.draw(rows, MAP_W, MAP_H)
 
 
 def _is_date(cell: Cell) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from citygraph.sparql.runtime import Binding
-from citygraph.ui import maps
+from citygraph.web import mapping
 from citygraph.workbench import figures, library
 
 MAP_PARTNERS = "partner-cities-coordinates"
@@ -24,7 +24,7 @@ MEMBERSHIPS = "city-memberships"
 Select = Callable[[str], list[dict[str, Binding]]]
 Link = Callable[[str], str | None]
 # The detail map: Europe, where most partners lie (their dots would overlap on a world map).
-EUROPE = maps.Frame(west=-12.0, south=34.0, east=46.0, north=68.0, width=640, height=560)
+EUROPE = mapping.Frame(west=-12.0, south=34.0, east=46.0, north=68.0, width=640, height=560)
 
 
 def map_query(home: str, lang: str) -> str:
@@ -54,7 +54,7 @@ SELECT ?city ?cityL ?cityE ?lat ?long ?kind ?start WHERE {{
 
 @dataclass(frozen=True)
 class MapEntry:
-    point: maps.MapPoint
+    point: mapping.GeoPoint
     year: str
 
 
@@ -67,15 +67,15 @@ def map_entries(select: Select, home: str, lang: str, link: Link) -> list[MapEnt
         except (KeyError, ValueError):
             continue
         name = value.get("cityL") or value.get("cityE") or value["city"].rsplit("/", 1)[-1]
-        point = maps.MapPoint(lon, lat, name, link(value["city"]), value["kind"])
+        point = mapping.GeoPoint(lon, lat, name, link(value["city"]), value["kind"])
         out.append(MapEntry(point, value.get("start", "")[:4]))
     return out
 
 
 @dataclass(frozen=True)
 class Glance:
-    europe: maps.Drawing | None
-    world: maps.Drawing | None
+    europe: mapping.Drawing | None
+    world: mapping.Drawing | None
     places: list[MapEntry]
     timeline: list[figures.Event]
     memberships: list[dict[str, str]]
@@ -99,8 +99,8 @@ def build(select: Select, home: str, lang: str, link: Link) -> Glance:
               and EUROPE.south <= p.lat <= EUROPE.north]
     events = [figures.Event(r["since"], f"{r['partner']} ({r['country']})", None)
               for r in timeline_rows]
-    return Glance(europe=maps.draw(europe, frame=EUROPE),
-                  world=maps.draw(points, 640, 360), places=places, timeline=events,
+    return Glance(europe=mapping.draw(europe, frame=EUROPE),
+                  world=mapping.draw(points, 640, 360), places=places, timeline=events,
                   memberships=_rows(select, MEMBERSHIPS),
                   sources={"map": MAP_PARTNERS, "friendships": FRIENDSHIPS,
                            "timeline": TIMELINE, "memberships": MEMBERSHIPS},

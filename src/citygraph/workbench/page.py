@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from citygraph.sparql.engine import Answer
-from citygraph.ui import maps
+from citygraph.web import mapping
 from citygraph.workbench import figures, table
 from citygraph.workbench.table import Linker, Table
 
@@ -26,7 +26,7 @@ class ResultView:
     """Everything the results part of the page needs; empty parts are not drawn."""
 
     table: Table | None = None
-    map: maps.Drawing | None = None
+    map: mapping.Drawing | None = None
     timeline: list[figures.Event] = field(default_factory=list)
     graph: figures.GraphFigure | None = None
     boolean: bool | None = None

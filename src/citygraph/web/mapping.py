@@ -1,4 +1,5 @@
-"""Point maps people recognise, as inline SVG: an offline basemap (land and country borders
+"""The one map of every page (entity pages, workbench, glance page): point maps people
+recognise, as inline SVG: an offline basemap (land and country borders
 from Natural Earth 1:110m, public domain, shipped in static/vendor/world-atlas/), labelled
 points placed without overlap, the focal city marked, and a legend.
 
@@ -25,12 +26,15 @@ LABEL_H, CHAR_W = 11.0, 5.6  # label box estimate for the 10 px font
 
 
 @dataclass(frozen=True)
-class MapPoint:
+class GeoPoint:
+    """A point to draw: longitude, latitude, label, where it links, its marker kind."""
+
     lon: float
     lat: float
     label: str
     href: str | None = None
-    kind: str = "other"
+    kind: str = "other"  # marker: partner, friendship, focal or other (see KINDS)
+    reference: bool = False  # the focal city drawn for orientation (marked as "focal")
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ class Frame:
         return (self.north - lat) / (self.north - self.south) * self.height
 
 
-def fit(points: list[MapPoint], width: int, height: int) -> Frame:
+def fit(points: list[GeoPoint], width: int, height: int) -> Frame:
     """The frame showing every point with a margin, one scale on both axes."""
     lons, lats = [p.lon for p in points], [p.lat for p in points]
     mid_lat = (min(lats) + max(lats)) / 2
@@ -193,16 +197,18 @@ def place_labels(points: list[Placed], width: int, height: int) -> list[Placed]:
     return out
 
 
-def draw(points: list[MapPoint], width: int = 640, height: int = 400,
+def draw(points: list[GeoPoint], width: int = 640, height: int = 400,
          frame: Frame | None = None) -> Drawing | None:
     """The map of these points (None without any)."""
     if not points:
         return None
     frame = frame or fit(points, width, height)
     land, borders = basemap(frame)
-    ordered = sorted(points, key=lambda p: KINDS.index(p.kind) if p.kind in KINDS else 0)
+    marked = [GeoPoint(p.lon, p.lat, p.label, p.href, "focal") if p.reference else p
+              for p in points]
+    ordered = sorted(marked, key=lambda p: KINDS.index(p.kind) if p.kind in KINDS else 0)
     placed = [Placed(round(frame.x(p.lon), 1), round(frame.y(p.lat), 1), p.label, p.href,
                      p.kind) for p in ordered]
-    kinds = [k for k in KINDS if any(p.kind == k for p in points)]
+    kinds = [k for k in KINDS if any(p.kind == k for p in marked)]
     return Drawing(frame.width, frame.height, land, borders,
                    place_labels(placed, frame.width, frame.height), kinds)
