@@ -1,9 +1,11 @@
-"""Words of the site frame (header, navigation, search, 404, about) in English and German.
-
-The page language is chosen by ``?lang=`` first, then Accept-Language (RFC 9110 §12.5.4).
+"""Words of the site frame (header, navigation, search, 404, about) in English and German:
+a word table of the one i18n module (``web.i18n.texts`` looks them up, the page language is
+chosen there).
 """
 
 from __future__ import annotations
+
+from citygraph.web.i18n import texts
 
 NAV: tuple[tuple[str, str, str], ...] = (
     # (key, endpoint, the endpoints of the pages where this item is "here")
@@ -120,4 +122,4 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def site_texts(lang: str) -> dict[str, str]:
-    return TEXTS.get(lang, TEXTS["en"])
+    return texts(lang, "", TEXTS)
