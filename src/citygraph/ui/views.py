@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 
+from citygraph.errors import CitygraphError
 from citygraph.formats import by_name
 from citygraph.ui import humane
 from citygraph.ui import kinds as kinds_mod
@@ -90,6 +91,16 @@ def kinds() -> dict[str, kinds_mod.Kind]:
     base = rt.config.base_iri
     return _KINDS.get(rt.build().build_id,
                       lambda: kinds_mod.build_kinds(rt.select(kinds_mod.kinds_query(base))))
+
+
+@bp.app_template_global()
+def kind_name(type_: str, lang: str) -> str:
+    """The name of a kind of thing (``city`` → "City"/"Stadt"), from the ontology's labels."""
+    try:
+        known = kinds()
+    except CitygraphError:  # an error page must render even when the store cannot answer
+        return type_
+    return known[type_].name(lang) if type_ in known else type_
 
 
 def _entries() -> list[search_mod.Entry]:

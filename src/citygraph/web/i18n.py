@@ -196,6 +196,7 @@ PROPERTY_LABELS: dict[str, tuple[str, str]] = {
     "https://schema.org/subEvent": ("sub-event", "Teilveranstaltung"),
     "https://schema.org/audience": ("audience", "Zielgruppe"),
     "https://schema.org/name": ("name", "Name"),
+    "http://xmlns.com/foaf/0.1/name": ("official name", "amtlicher Name"),
     "http://www.w3.org/ns/org#hasMember": ("has member", "hat Mitglied"),
     "http://www.w3.org/ns/org#member": ("member", "Mitglied"),
     "http://www.w3.org/ns/org#memberOf": ("member of", "Mitglied von"),
