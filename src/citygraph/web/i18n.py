@@ -123,7 +123,7 @@ WORKBENCH: dict[str, dict[str, str]] = {
         "queries_intro": "Ready-made questions; each opens the workbench with the query run. "
                          "For programs the same list is available as",
         "jump": "Jump to the results", "views": "Views of these results",
-        "download_note": "files from the SPARQL endpoint; size as in the table",
+        "download_note": "a file from the SPARQL endpoint",
         "map_europe": "Europe", "map_world": "The world",
         "map_europe_title": "Map of Europe with the partner and friendship cities",
         "map_world_title": "World map with the partner and friendship cities",
@@ -154,7 +154,7 @@ WORKBENCH: dict[str, dict[str, str]] = {
         "queries_intro": "Fertige Fragen; jede öffnet die Werkbank mit der ausgeführten "
                          "Abfrage. Für Programme gibt es dieselbe Liste als",
         "jump": "Zu den Ergebnissen", "views": "Ansichten dieser Ergebnisse",
-        "download_note": "Dateien vom SPARQL-Endpunkt; Umfang wie in der Tabelle",
+        "download_note": "eine Datei vom SPARQL-Endpunkt",
         "map_europe": "Europa", "map_world": "Die Welt",
         "map_europe_title": "Europakarte mit den Partnerstädten und befreundeten Städten",
         "map_world_title": "Weltkarte mit den Partnerstädten und befreundeten Städten",

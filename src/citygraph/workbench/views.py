@@ -9,6 +9,8 @@ served from this origin like everything else on the page.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from citygraph.errors import CitygraphError, NotFound
@@ -152,6 +154,16 @@ def _names(bindings: list[table.Row]) -> dict[str, str]:
     return names
 
 
+_HEADER = re.compile(r"(?:#[ \t]*[\w-]+(?:@[a-z]{2})?:[^\n]*\n)+")
+
+
+def _without_header(query: str) -> str:
+    """The query without the library's header comments (title, group, description): the
+    page shows them above the editor, so the editor starts with the query itself."""
+    match = _HEADER.match(query)
+    return query[match.end():] if match else query
+
+
 def _query_page(query: str, example: library.Example | None, tag: str) -> Response:
     lang = _lang()
     view, error = _results(query)
@@ -162,7 +174,7 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
     html = render_template(
         "workbench/query.html", lang=lang, t=_texts(lang), example=example, view=view,
         error=error,
-        query=query or f"{sparql_prologue()}\n{DEFAULT_QUERY}",
+        query=_without_header(query) or f"{sparql_prologue()}\n{DEFAULT_QUERY}",
         groups=library.grouped(), group_title=library.group_title, path=path, args=args,
         sort_url=page.sort_url, share=page.page_url(path, args), lang_url=_lang_url(lang),
         downloads=page.download_urls(request.script_root, query) if query else [])

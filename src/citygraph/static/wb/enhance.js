@@ -18,6 +18,7 @@
         value: textarea.value,
         persistenceId: null,
         showQueryButton: false,
+        createShareableLink: null,
         collapsePrefixesOnLoad: true,
         resizeable: true,
         editorHeight: "18rem",
