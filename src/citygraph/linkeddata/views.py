@@ -20,6 +20,7 @@ from citygraph.formats import Kind, MediaType, by_name, of_kinds
 from citygraph.linkeddata import describe, home, iris, pages
 from citygraph.linkeddata.rdfterms import RDF, Graph
 from citygraph.site import pick
+from citygraph.sparql import results
 from citygraph.web.conditional import respond as conditional_respond
 from citygraph.web.current import runtime, site
 from citygraph.web.errors import error_response
@@ -94,7 +95,9 @@ def document(type_: str, slug: str) -> Response:
         vary: tuple[str, ...] = ("Accept", "Accept-Language")
         tag = f"doc/{key.path}/{lang}"
     else:
-        body, vary, tag = runtime().construct(query, media.name), ("Accept",), f"doc/{key.path}"
+        triples = _document_triples(thing_iri, key)
+        body = results.graph(triples, media, runtime().prefixes)
+        vary, tag = ("Accept",), f"doc/{key.path}"
     response = respond(body, media, tag, vary=vary)
     response.headers["Content-Location"] = _variant_url(key, media)
     for header in _link_headers(key):
@@ -115,8 +118,14 @@ def _link_headers(key: iris.Key) -> list[str]:
     return [*links, f'<{site().licence_deed}>; rel="license"']
 
 
+def _document_triples(thing_iri: str, key: iris.Key) -> list[ox.Triple]:
+    rt = runtime()
+    return describe.document_triples(lambda q: rt.construct(q, "ntriples"), thing_iri,
+                                     iris.doc_iri(base(), key), site().licence_deed)
+
+
 def _document_html(key: iris.Key, thing_iri: str, query: str, lang: str) -> str:
-    graph = Graph.from_ntriples(runtime().construct(query, "ntriples"))
+    graph = Graph.from_triples(_document_triples(thing_iri, key))
     described = site()
     home_point = pages.home_point(described, lang)
     page = describe.build_page(graph, thing_iri, lang, link, runtime().prefixes,
