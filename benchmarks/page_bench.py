@@ -4,7 +4,8 @@ real data and with a large synthetic graph added (1M triples by default).
 For every size, one store: the project's data (``citygraph build``), plus, for the large size,
 the synthetic graph of ``citygraph synth`` added as a named graph (``citygraph add``). Then, in
 process (Flask test client, the app of ``citygraph serve``, result cache off so that every
-request runs its queries), each page is requested ``--runs`` times in German and English:
+request runs its queries; the basemap's cache emptied before each request), each page is
+requested ``--runs`` times in German and English:
 
 * ``html``: ``/doc/{type}/{slug}`` as a browser asks for it (the measured figure);
 * ``turtle``: the same document as Turtle (its CONSTRUCT query, no page model, no template),
@@ -36,6 +37,7 @@ from scale_common import synth  # noqa: E402
 
 from citygraph.app import create_app  # noqa: E402
 from citygraph.config import load_config  # noqa: E402
+from citygraph.web import mapping  # noqa: E402
 
 PY = sys.executable
 # One page of each kind, all in the project's data (so at every size the same pages).
@@ -82,6 +84,7 @@ def measure(store: Path, runs: int) -> dict[tuple[str, str], list[float]]:
             for kind, path in PAGES.items():
                 for variant, accept in (("html", BROWSER), ("turtle", "text/turtle")):
                     for lang in ("en", "de"):
+                        mapping.basemap.cache_clear()  # uncached: the map drawn anew too
                         started = time.perf_counter()
                         response = client.get(f"{path}?lang={lang}", headers={"Accept": accept})
                         elapsed = (time.perf_counter() - started) * 1000

@@ -114,10 +114,10 @@ WHERE {{ {_triples(t)} }}
 """
 
 
-def label_queries(ntriples: bytes) -> list[str]:
+def label_queries(triples: list[ox.Triple]) -> list[str]:
     """The queries for the labels of every IRI in these triples (the second step)."""
     terms: dict[str, None] = {}
-    for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+    for t in triples:
         for node in (t.subject, t.predicate, t.object):
             if isinstance(node, ox.NamedNode):
                 terms[node.value] = None
@@ -133,11 +133,11 @@ def document_triples(construct: Callable[[str], bytes], thing: str, doc: str,
                      licence: str) -> list[ox.Triple]:
     """The document graph (as ``document_query`` gives it) in two fast steps; ``construct``
     runs a CONSTRUCT query and returns N-Triples."""
-    body = construct(triples_query(thing, doc, licence))
-    for query in label_queries(body):
-        body += construct(query)
-    unique = dict.fromkeys(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-    return list(unique)
+    found = list(ox.parse(construct(triples_query(thing, doc, licence)),
+                          format=ox.RdfFormat.N_TRIPLES))
+    for query in label_queries(found):
+        found += ox.parse(construct(query), format=ox.RdfFormat.N_TRIPLES)
+    return list(dict.fromkeys(found))
 
 
 @dataclass

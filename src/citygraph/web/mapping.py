@@ -59,9 +59,17 @@ class Drawing:
     kinds: list[str] = field(default_factory=list)  # marker kinds present, for the legend
 
 
+Box = tuple[float, float, float, float]
+
+
+def _box(ring: Ring) -> Box:
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
 @functools.lru_cache(maxsize=1)
-def _atlas() -> tuple[list[tuple[Ring, tuple[float, float, float, float]]], list[Ring]]:
-    """(land rings with their bounding boxes, country border arcs), decoded once."""
+def _atlas() -> tuple[list[tuple[Ring, Box]], list[tuple[Ring, Box]]]:
+    """(land rings, country border arcs), each with its bounding box, decoded once."""
     topo = json.loads((ATLAS / "countries-110m.json").read_text(encoding="utf-8"))
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
     arcs: list[Ring] = []
@@ -86,9 +94,8 @@ def _atlas() -> tuple[list[tuple[Ring, tuple[float, float, float, float]]], list
         for polygon in polygons:
             for indexes in polygon:
                 ring = stitch(indexes)
-                lons, lats = [p[0] for p in ring], [p[1] for p in ring]
-                land.append((ring, (min(lons), min(lats), max(lons), max(lats))))
-    return land, arcs
+                land.append((ring, _box(ring)))
+    return land, [(arc, _box(arc)) for arc in arcs]
 
 
 @dataclass(frozen=True)
@@ -143,25 +150,20 @@ def _path(rings: list[Ring], frame: Frame, closed: bool) -> str:
     return "".join(parts)
 
 
-def _visible(box: tuple[float, float, float, float], frame: Frame) -> bool:
+def _visible(box: Box, frame: Frame) -> bool:
     west, south, east, north = box
     return not (east < frame.west or west > frame.east or north < frame.south
                 or south > frame.north)
 
 
+@functools.lru_cache(maxsize=32)
 def basemap(frame: Frame) -> tuple[str, str]:
-    """SVG path data of the land and of the country borders inside the frame."""
+    """SVG path data of the land and of the country borders inside the frame (the last 32
+    frames are kept: a page drawn again costs nothing)."""
     land, arcs = _atlas()
     shown = [ring for ring, box in land if _visible(box, frame)]
-    borders = []
-    for arc in arcs:
-        lons, lats = [p[0] for p in arc], [p[1] for p in arc]
-        if _visible((min(lons), min(lats), max(lons), max(lats)), frame):
-            borders.append(arc)
+    borders = [arc for arc, box in arcs if _visible(box, frame)]
     return _path(shown, frame, True), _path(borders, frame, False)
-
-
-Box = tuple[float, float, float, float]
 
 
 def _overlaps(a: Box, b: Box) -> bool:
