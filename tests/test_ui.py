@@ -12,7 +12,7 @@ import pytest
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 PAGES = ["/", "/glance", "/lists", "/list/relation", "/doc/city/riga", "/query", "/queries",
          "/catalog", "/.well-known/void", "/dumps/", "/def", "/search?q=riga", "/about",
-         "/sparql", "/no/such/page"]
+         "/sparql", "/network/", "/no/such/page"]
 
 
 def html(client: Any, path: str, **headers: str) -> str:
@@ -29,7 +29,7 @@ def test_one_header_everywhere_and_language_kept(client: Any, path: str) -> None
     assert '<a class="skip-link" href="#main">Zum Inhalt springen</a>' in page
     nav = page.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
     links = re.findall(r'href="([^"]+)"', nav)
-    assert len(links) == 6 and all("lang=de" in link for link in links), links
+    assert len(links) == 7 and all("lang=de" in link for link in links), links
     assert '<form class="site-search" role="search"' in page
     switch = re.search(r'<a class="site-lang" href="([^"]+)" hreflang="en"', page)
     assert switch and "lang=en" in switch.group(1)

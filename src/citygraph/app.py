@@ -43,7 +43,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions[RUNTIME_KEY] = Runtime(config, metrics)
 
     from citygraph import crawlers, ops
+    from citygraph.changes import views as changes_views
     from citygraph.linkeddata import views as linkeddata_views
+    from citygraph.network import web as network_views
     from citygraph.publishing import views as publishing_views
     from citygraph.sparql import views as sparql_views
     from citygraph.ui import views as ui_views
@@ -56,6 +58,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(publishing_views.bp)
     app.register_blueprint(workbench_views.bp)
     app.register_blueprint(ui_views.bp)
+    app.register_blueprint(changes_views.bp)
+    app.register_blueprint(network_views.bp)
     app.register_error_handler(CitygraphError, web_errors.citygraph_error)
     app.register_error_handler(HTTPException, web_errors.http_error)
     app.register_error_handler(Exception, web_errors.internal_error)

@@ -90,6 +90,11 @@ class Config:
                                    "(e.g. Virtuoso's /sparql-graph-crud)."))
     sparql_user: str = field(default="", metadata=_help("Remote backend: user name."))
     sparql_password: str = field(default="", metadata=_help("Remote backend: password."))
+    changes_kept: int = field(default=10, metadata=_help(
+        "Change sets of the last builds kept and published under /changes (at least 3)."))
+    changes_max_triples: int = field(default=2_000_000, metadata=_help(
+        "Builds larger than this get no change set (it would need both builds in memory); "
+        "harvesters fetch the dumps instead."))
 
     @property
     def ontology_dir(self) -> Path:

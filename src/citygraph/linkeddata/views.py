@@ -43,9 +43,21 @@ def language() -> str:
 
 
 def respond(body: bytes | str, media: MediaType, tag: str, *,
-            vary: tuple[str, ...] = ("Accept",)) -> Response:
-    """A response with the validators of the current build (``web.conditional``)."""
-    return conditional_respond(body, media, runtime().build(), tag, vary=vary)
+            vary: tuple[str, ...] = ("Accept",), modified: str | None = None) -> Response:
+    """A response with the validators of the current build (``web.conditional``);
+    ``modified``: when the thing last changed, if before the current build."""
+    return conditional_respond(body, media, runtime().build(), tag, vary=vary,
+                               modified=modified)
+
+
+def _entity_modified(thing_iri: str) -> str | None:
+    """The time of the build in which the thing last changed (citygraph.changes)."""
+    from citygraph.changes.changeset import entity_modified
+
+    info = runtime().build()
+    if info.path is None:  # a remote backend keeps no change sets
+        return None
+    return entity_modified(runtime().config.store, info.build_id, thing_iri)
 
 
 def _check_retired(key: iris.Key, area: str, extension: str | None = None) -> None:
@@ -98,7 +110,7 @@ def document(type_: str, slug: str) -> Response:
         triples = _document_triples(thing_iri, key)
         body = results.graph(triples, media, runtime().prefixes)
         vary, tag = ("Accept",), f"doc/{key.path}"
-    response = respond(body, media, tag, vary=vary)
+    response = respond(body, media, tag, vary=vary, modified=_entity_modified(thing_iri))
     response.headers["Content-Location"] = _variant_url(key, media)
     for header in _link_headers(key):
         response.headers.add("Link", header)

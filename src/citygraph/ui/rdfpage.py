@@ -18,7 +18,9 @@ TITLES = ("http://purl.org/dc/terms/title", "http://www.w3.org/2000/01/rdf-schem
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 FORMAT_NAMES = {"turtle": "Turtle", "rdfxml": "RDF/XML", "jsonld": "JSON-LD",
                 "ntriples": "N-Triples", "nquads": "N-Quads", "trig": "TriG", "csv": "CSV",
-                "json": "JSON", "tsv": "TSV", "xml": "XML"}
+                "json": "JSON", "tsv": "TSV", "xml": "XML", "network-graphml": "GraphML",
+                "network-gexf": "GEXF", "network-csv-edges": "CSV (edges)",
+                "network-csv-nodes": "CSV (nodes)", "network-json": "JSON (node-link)"}
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 GERMAN = {
     "type": "Art", "title": "Titel", "description": "Beschreibung", "publisher": "Herausgeber",

@@ -14,6 +14,8 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("lists", "ui.lists", "linkeddata.listing ui.lists"),
     ("query", "workbench.query_page", "workbench.query_page workbench.queries "
      "workbench.canned sparql.sparql"),
+    ("network", "network.index", "network.index network.ego network.path network.members "
+     "network.countries network.year network.timeline network.ranking"),
     ("data", "publishing.dumps_index", "publishing.dumps_index publishing.catalog "
      "publishing.void"),
     ("about", "ui.about", "ui.about publishing.ontology"),
@@ -24,6 +26,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "site_tagline": "international relations as linked open data",
         "skip": "Skip to content", "nav": "Main navigation", "home": "Home",
         "glance": "Map", "lists": "Lists", "query": "Query", "data": "Data",
+        "network": "Network",
         "about": "About & API", "search": "Search", "search_label": "Search names",
         "search_placeholder": "City, network, event …", "other_lang": "Deutsch",
         "search_title": "Search", "results_for": "Results for", "no_results":
@@ -64,7 +67,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "file_name": "File", "always_latest": "Always the newest", "statements": "Statements",
         "dumps_graphs": "N-Quads and TriG keep the named graph of every statement (one graph per "
                         "source file); the other formats hold the statements of all graphs.",
-        "this_list_json": "this list as JSON",
+        "this_list_json": "this list as JSON", "relations": "Relations",
+        "network_files": "The relation network", "network_intro":
+        "Every relation between two local authorities of the same build, for network tools "
+        "(Gephi, networkx, igraph, R).", "network_pages": "The network pages",
+        "download_network": "Download the relation network as {format}",
         "legend_partner": "Partner city", "legend_friendship": "Friendship city",
         "legend_other": "Place", "map_credit": "Basemap: Natural Earth (public domain)",
     },
@@ -72,6 +79,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "site_tagline": "internationale Beziehungen als offene verknüpfte Daten",
         "skip": "Zum Inhalt springen", "nav": "Hauptnavigation", "home": "Startseite",
         "glance": "Karte", "lists": "Listen", "query": "Abfragen", "data": "Daten",
+        "network": "Netzwerk",
         "about": "Über & API", "search": "Suchen", "search_label": "Namen suchen",
         "search_placeholder": "Stadt, Netzwerk, Veranstaltung …", "other_lang": "English",
         "search_title": "Suche", "results_for": "Ergebnisse für", "no_results":
@@ -114,7 +122,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "file_name": "Datei", "always_latest": "Immer die neueste", "statements": "Aussagen",
         "dumps_graphs": "N-Quads und TriG behalten den benannten Graphen jeder Aussage (ein Graph "
                         "je Quelldatei); die anderen Formate enthalten die Aussagen aller Graphen.",
-        "this_list_json": "diese Liste als JSON",
+        "this_list_json": "diese Liste als JSON", "relations": "Beziehungen",
+        "network_files": "Das Beziehungsnetz", "network_intro":
+        "Jede Beziehung zwischen zwei Gebietskörperschaften desselben Stands, für Netzwerk-"
+        "Werkzeuge (Gephi, networkx, igraph, R).", "network_pages": "Die Netzwerkseiten",
+        "download_network": "Das Beziehungsnetz als {format} herunterladen",
         "legend_partner": "Partnerstadt", "legend_friendship": "Befreundete Stadt",
         "legend_other": "Ort", "map_credit": "Grundkarte: Natural Earth (gemeinfrei)",
     },

@@ -38,6 +38,8 @@ HTML_ENDPOINTS = frozenset({
     "linkeddata.index", "linkeddata.document", "linkeddata.listing", "workbench.query_page",
     "workbench.glance_page", "workbench.queries", "ui.search", "ui.lists", "ui.about",
     "publishing.dumps_index", "publishing.catalog", "publishing.void", "publishing.ontology",
+    "network.index", "network.ego", "network.path", "network.members", "network.countries",
+    "network.year", "network.timeline", "network.ranking",
 })
 _INDEX: search_mod.PerBuild[list[search_mod.Entry]] = search_mod.PerBuild()
 _KINDS: search_mod.PerBuild[dict[str, kinds_mod.Kind]] = search_mod.PerBuild()

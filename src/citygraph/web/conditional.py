@@ -21,13 +21,16 @@ MAX_AGE = 300  # seconds a cache may reuse a representation without asking again
 
 
 def conditional(response: Response, info: BuildInfo, representation: str, *,
-                vary: Iterable[str] = ("Accept",), max_age: int = MAX_AGE) -> Response:
+                vary: Iterable[str] = ("Accept",), max_age: int = MAX_AGE,
+                modified: str | None = None) -> Response:
     """Set the validators and caching headers; answer 304 when If-None-Match/-Modified-Since
-    say the client has this representation (GET and HEAD of a 200 only)."""
+    say the client has this representation (GET and HEAD of a 200 only). ``modified``: when
+    the content last changed, if earlier than the build (an entity's last change)."""
     for header in vary:
         response.vary.add(header)
     response.set_etag(info.etag(representation))
-    response.last_modified = datetime.fromisoformat(info.built_at.replace("Z", "+00:00"))
+    stamp = modified or info.built_at
+    response.last_modified = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     response.cache_control.public = True
     response.cache_control.max_age = max_age
     if request.method in ("GET", "HEAD") and response.status_code == 200:
@@ -36,7 +39,9 @@ def conditional(response: Response, info: BuildInfo, representation: str, *,
 
 
 def respond(body: bytes | str, media: MediaType, info: BuildInfo, representation: str, *,
-            status: int = 200, vary: Iterable[str] = ("Accept",)) -> Response:
+            status: int = 200, vary: Iterable[str] = ("Accept",),
+            modified: str | None = None) -> Response:
     """A body in ``media`` from build ``info``, with its validators (see ``conditional``)."""
     response = Response(body, status=status, content_type=media.content_type)
-    return conditional(response, info, f"{media.name}/{representation}", vary=vary)
+    return conditional(response, info, f"{media.name}/{representation}", vary=vary,
+                       modified=modified)
