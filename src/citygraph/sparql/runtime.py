@@ -105,6 +105,15 @@ class Runtime:
         self._remote_info: tuple[float, BuildInfo] | None = None
         self._remote_lock = threading.Lock()  # held while the build metadata is re-read
 
+    def warm_up(self) -> None:
+        """Start the query processes and warm them and the store before serving: one pass over
+        every triple (RocksDB's files into the page cache) and a page-like lookup in each."""
+        jobs: tuple[QueryJob, ...] = ()
+        if self.remote is None:
+            jobs = (QueryJob("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+                    QueryJob("SELECT ?s ?label WHERE { ?s a ?type ; ?p ?label } LIMIT 100"))
+        self.executor.warm_up(jobs)
+
     def build(self) -> BuildInfo:
         """The build the store points at now; metadata is read once per build."""
         if self.remote is not None:

@@ -1,0 +1,42 @@
+"""`citygraph serve` warms its query processes and the store before it answers anything: the
+first request (here /healthz, as a load balancer sends it) is answered only after the warm-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import ROOT, free_port
+
+pytestmark = pytest.mark.server
+
+
+def test_server_is_ready_only_after_the_warm_up(store_dir: Path, tmp_path: Path) -> None:
+    port, log = free_port(), tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "citygraph", "serve", "--store", str(store_dir), "--port",
+             str(port), "--workers", "1"], env={**os.environ, "CITYGRAPH_THREADS": "2"},
+            cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        deadline, healthy = time.monotonic() + 90, False
+        while time.monotonic() < deadline and not healthy:
+            try:
+                healthy = requests.get(f"http://127.0.0.1:{port}/healthz",
+                                       timeout=2).status_code == 200
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.2)
+        assert healthy, log.read_text(errors="replace")
+        lines = log.read_text(errors="replace").splitlines()
+        warmed = next(i for i, line in enumerate(lines) if "warmed up" in line)
+        answered = next(i for i, line in enumerate(lines) if '"GET /healthz' in line)
+        assert warmed < answered
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
