@@ -14,10 +14,11 @@ from pathlib import Path
 from httpbench_procs import Server, Skip, clean_env, ensure_tool, free_port, launch
 from httpbench_queries import GRAPH, Target
 
-from citygraph.testing import write_ini
-
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
+sys.path.insert(0, str(PROJECT))  # the throwaway Virtuoso of the tests (not in the wheel)
+
+from tests.virtuoso import write_ini  # noqa: E402
 
 
 def run_cli(args: list[str], env: dict[str, str], log: Path, timeout: float = 3600) -> None:

@@ -41,3 +41,18 @@ def test_json_error_bodies_carry_enum_codes(client: Any) -> None:
     missing = client.get("/no/such/page", headers={"Accept": "application/json"})
     assert missing.get_json() == {"status": 404, "code": "not_found",
                                   "message": missing.get_json()["message"]}
+
+
+def test_the_runtime_refuses_a_job_that_skipped_the_guard(app: Any) -> None:
+    from citygraph.sparql.guard import check_query
+    from citygraph.sparql.runtime import UncheckedQuery
+
+    runtime = app.extensions["citygraph"]
+    job = QueryJob("ASK { ?s ?p ?o }", Dataset(), ("json",))
+    with pytest.raises(UncheckedQuery):
+        runtime.answer(job, "192.0.2.1", False, None)
+    other = check_query("ASK { ?s a ?o }", runtime.limits)
+    with pytest.raises(UncheckedQuery):
+        runtime.answer(job, "192.0.2.1", False, other)
+    answer, _ = runtime.answer(job, "192.0.2.1", False, check_query(job.query, runtime.limits))
+    assert b"true" in answer.body

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from citygraph.testing import Virtuoso, start_virtuoso, virtuoso_available
 from tests.competency.test_competency import QUERIES, check_answer
 from tests.conftest import LiveServer, run_cli, start_server, stop_server
+from tests.virtuoso import Virtuoso, start_virtuoso, virtuoso_available
 
 pytestmark = pytest.mark.virtuoso
 

@@ -15,6 +15,7 @@ from citygraph.errors import CitygraphError
 from citygraph.metrics import Metrics
 from citygraph.sparql.runtime import Runtime
 from citygraph.web import errors as web_errors
+from citygraph.web.current import RUNTIME_KEY
 
 log = logging.getLogger("citygraph")
 CORS_HEADERS = {
@@ -33,7 +34,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.url_map.merge_slashes = False
     metrics = Metrics()
     app.extensions[web_errors.METRICS_KEY] = metrics
-    app.extensions["citygraph"] = Runtime(config, metrics)
+    app.extensions[RUNTIME_KEY] = Runtime(config, metrics)
 
     from citygraph import crawlers, ops
     from citygraph.linkeddata import views as linkeddata_views

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import pyoxigraph as ox
 
+from citygraph.backend import backend_for, has_store
 from citygraph.config import Config, load_config
 from citygraph.errors import CitygraphError, DataError
 from citygraph.formats import Kind, by_name, of_kinds
-from citygraph.loading import Source, build_store, data_files, discover, stderr_progress
+from citygraph.loading import Source, data_files, discover, stderr_progress
 from citygraph.namespaces import data_prefixes
-from citygraph.sparql.engine import QueryJob, evaluate, solutions
-from citygraph.sparql.remote import RemoteStore, remote_store
-from citygraph.sparql.remote_load import upload
-from citygraph.store import BuildInfo, StoreDir, open_current
+from citygraph.sparql.engine import QueryJob
+from citygraph.store import BuildInfo
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -131,17 +127,9 @@ def build(ctx: click.Context, store: Path | None, data_dir: Path | None, skip_va
     if not skip_validation and not run_validation(config, data):
         fail("build refused: the data does not conform to the shapes; "
              "the previous store is unchanged")
-    remote = remote_store(config)
-    if remote is not None:
-        graphs = upload(remote, sources, config.base_iri, time.strftime("%Y%m%d%H%M%S"),
-                        stderr_progress)
-        build_id = remote.publish(graphs)
-        click.echo(f"built {build_id}: {len(graphs)} graphs → {config.sparql_query_url}")
-        return
-    info = build_store(config, sources)
-    click.echo(f"built {info.build_id}: {info.triples} triples in {len(info.graphs)} graphs "
-               f"→ {config.store}")
-    if dumps:
+    message, info = backend_for(config).build(sources, stderr_progress)
+    click.echo(message)
+    if dumps and info is not None:  # a remote server's build has no dump files
         publish_dumps(config, info)
 
 
@@ -157,19 +145,10 @@ def add(ctx: click.Context, graph: str, file: Path, store: Path | None, dumps: b
     config = get_config(ctx, store=store)
     if not graph.split(":", 1)[0].isalpha() or ":" not in graph:
         raise DataError(f"'{graph}' is not an absolute IRI")
-    remote = remote_store(config)
-    if remote is not None:
-        existing = list(remote.build_info().graphs)
-        upload(remote, [Source(file, graph)], config.base_iri, time.strftime("%Y%m%d%H%M%S"),
-               stderr_progress)
-        remote.publish([*existing, graph])
-        click.echo(f"added {file} as <{graph}> on {config.sparql_query_url}")
-        return
-    current = StoreDir(config.store).current_build()
-    info = build_store(config, [Source(file, graph)], start_from=current.path)
-    if dumps:
+    message, info = backend_for(config).add(Source(file, graph), stderr_progress)
+    if dumps and info is not None:
         publish_dumps(config, info)
-    click.echo(f"added {file} as <{graph}>: store now has {info.triples} triples")
+    click.echo(message)
 
 
 def publish_dumps(config: Config, info: BuildInfo) -> None:
@@ -202,14 +181,7 @@ def query(ctx: click.Context, sparql: str, fmt: str | None, max_rows: int | None
     config = get_config(ctx, store=store)
     accept = ("tsv" if fmt in (None, "table") else fmt, "turtle")
     job = QueryJob(read_query(sparql), accept=accept, max_rows=max_rows or config.max_rows)
-    prefixes = data_prefixes(config.base_iri)
-    remote = remote_store(config)
-    if remote is not None:
-        job = replace(job, dataset=RemoteStore.effective(job.dataset, remote.build_info()))
-        answer = remote.evaluate(job, prefixes)
-    else:
-        ox_store, _ = open_current(config.store)
-        answer = evaluate(ox_store, job, prefixes)
+    answer = backend_for(config).evaluate(job, data_prefixes(config.base_iri))
     if fmt in (None, "table") and answer.form != "graph":
         click.echo(tsv_to_table(answer.body.decode()))
     else:
@@ -237,14 +209,9 @@ def tsv_to_table(tsv: str) -> str:
 def export(ctx: click.Context, fmt: str, out: Path | None, store: Path | None) -> None:
     """Write a full dump of the store."""
     config = get_config(ctx, store=store)
-    remote = remote_store(config)
-    if remote is not None:
-        media = by_name(fmt)
-        assert media is not None and media.rdf is not None
-        body = remote.dump(media.rdf)
-    else:
-        ox_store, _ = open_current(config.store)
-        body = dump(ox_store, fmt)
+    media = by_name(fmt)
+    assert media is not None
+    body = backend_for(config).dump(media)
     if out is None:
         sys.stdout.buffer.write(body)
         return
@@ -252,17 +219,6 @@ def export(ctx: click.Context, fmt: str, out: Path | None, store: Path | None) -
     tmp.write_bytes(body)
     os.replace(tmp, out)
     click.echo(f"wrote {out} ({len(body)} bytes)", err=True)
-
-
-def dump(store: ox.Store, fmt: str) -> bytes:
-    media = by_name(fmt)
-    assert media is not None and media.rdf is not None
-    if media.rdf.supports_datasets:
-        return store.dump(format=media.rdf) or b""
-    rows = solutions(store, "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
-    triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
-    return ox.serialize(triples, format=media.rdf) or b""
-
 
 
 @main.command()
@@ -279,7 +235,7 @@ def serve(ctx: click.Context, store: Path | None, data_dir: Path | None, host: s
 
     config = get_config(ctx, store=store, data_dir=data_dir, host=host, port=port,
                         workers=workers)
-    if config.backend == "oxigraph" and not StoreDir(config.store).exists():
+    if not has_store(config):
         click.echo(f"no store at {config.store} yet: building it first", err=True)
         ctx.invoke(build, store=config.store, data_dir=config.data_dir, skip_validation=False,
                    dumps=True)

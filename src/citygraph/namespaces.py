@@ -5,6 +5,10 @@ from __future__ import annotations
 CG = "https://w3id.org/citygraph/def#"
 CGSH = "https://w3id.org/citygraph/shapes#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# Every distinct triple of every named graph (the union default graph has no duplicates):
+# triple dumps, VoID statistics and the CLI's triple export.
+DISTINCT_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 PREFIXES: dict[str, str] = {
     "cg": CG,
@@ -30,9 +34,12 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
-    """PREFIX declarations for a SPARQL query, one per line."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or PREFIXES).items())
+def sparql_prologue(prefixes: dict[str, str] | None = None, names: tuple[str, ...] = ()
+                    ) -> str:
+    """PREFIX declarations for a SPARQL query, one per line (only ``names`` when given)."""
+    chosen = prefixes or PREFIXES
+    items = [(n, chosen[n]) for n in names] if names else list(chosen.items())
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in items)
 
 
 def data_prefixes(base_iri: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from citygraph.errors import CitygraphError
 from citygraph.metrics import Metrics
+from citygraph.web.current import runtime
 
 bp = Blueprint("ops", __name__)
 
@@ -13,7 +14,7 @@ bp = Blueprint("ops", __name__)
 @bp.route("/healthz", methods=["GET", "HEAD"])
 def healthz() -> Response:
     try:
-        info = current_app.extensions["citygraph"].build()
+        info = runtime().build()
     except CitygraphError as exc:
         response = jsonify(status="unavailable", message=exc.message)
         response.status_code = 503

@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from citygraph.linkeddata import facts
-from citygraph.linkeddata.facts import Fact, Point
-from citygraph.linkeddata.i18n import inverse_label
+from citygraph.linkeddata.facts import Fact
 from citygraph.linkeddata.rdfterms import (
     RDF,
     TYPE,
@@ -26,6 +25,8 @@ from citygraph.linkeddata.rdfterms import (
     iri,
 )
 from citygraph.namespaces import CG, PREFIXES
+from citygraph.web.i18n import inverse_label
+from citygraph.web.mapping import GeoPoint
 
 FOAF = "http://xmlns.com/foaf/0.1/"
 OWL_SAME_AS = PREFIXES["owl"] + "sameAs"
@@ -127,11 +128,11 @@ class Page:
     claims: list[Claim]
     sources: list[Value]
     identifiers: list[Value]
-    points: list[Point] = field(default_factory=list)
+    points: list[GeoPoint] = field(default_factory=list)
 
 
 def build_page(graph: Graph, thing: str, lang: str, link: Linker, prefixes: dict[str, str],
-               home_iri: str = "", home: Point | None = None, home_name: str = "") -> Page:
+               home_iri: str = "", home: GeoPoint | None = None, home_name: str = "") -> Page:
     """The page model of ``thing`` in ``lang``; ``home`` is the focal city's point for the
     map, ``home_name`` its name."""
     # The document's own metadata (foaf:primaryTopic) is no statement about the thing.

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from citygraph.linkeddata.i18n import texts
 from citygraph.linkeddata.rdfterms import RDF, TYPE, Reader, Term, Value, iri, pick_lang
 from citygraph.namespaces import CG, PREFIXES
+from citygraph.web.i18n import texts
+from citygraph.web.mapping import GeoPoint
 
 SCHEMA, ORG, WGS = PREFIXES["schema"], PREFIXES["org"], PREFIXES["wgs"]
 GEO, DCT = PREFIXES["geo"], PREFIXES["dct"]
@@ -36,14 +37,6 @@ class Item:
 class Fact:
     label: str
     items: list[Item] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Point:
-    lon: float
-    lat: float
-    label: str
-    reference: bool = False  # the focal city, drawn for orientation only
 
 
 def key_facts(reader: Reader, home: str = "", home_name: str = "") -> list[Fact]:
@@ -205,7 +198,7 @@ def coordinates(reader: Reader, node: Term) -> tuple[float, float] | None:
     return None
 
 
-def points(reader: Reader, home: Point | None) -> list[Point]:
+def points(reader: Reader, home: GeoPoint | None) -> list[GeoPoint]:
     """The thing's own point, or its partners' points for a relation; plus the focal city."""
     graph, thing = reader.graph, reader.thing
     nodes = [thing]
@@ -215,7 +208,7 @@ def points(reader: Reader, home: Point | None) -> list[Point]:
     for node in nodes:
         where = coordinates(reader, node)
         if where is not None:
-            found.append(Point(where[0], where[1], graph.label(node, reader.lang)))
+            found.append(GeoPoint(where[0], where[1], graph.label(node, reader.lang)))
     if found and home is not None and all((p.lon, p.lat) != (home.lon, home.lat)
                                           for p in found):
         found.append(home)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from citygraph.namespaces import PREFIXES
+from citygraph.namespaces import sparql_prologue
 
 _USED = ("rdf", "rdfs", "skos", "dct", "schema", "org", "cg", "cgrel", "wgs")
-PROLOGUE = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in _USED)
+PROLOGUE = sparql_prologue(names=_USED)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ import math
 import re
 from dataclasses import dataclass
 
-from citygraph.namespaces import PREFIXES
+from citygraph.namespaces import PREFIXES, sparql_prologue
 
 PER_PAGE = 50
 _USED = ("rdf", "rdfs", "skos", "dct", "schema", "org", "cg")
-PROLOGUE = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in _USED)
+PROLOGUE = sparql_prologue(names=_USED)
 _KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _DECADE = re.compile(r"[0-9]{3}0s")
 DATE_PATH = "schema:startDate|schema:foundingDate|cg:signingDate|dct:date"

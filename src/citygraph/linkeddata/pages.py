@@ -17,13 +17,13 @@ from flask import request, url_for
 from citygraph.errors import NotFound
 from citygraph.linkeddata import home, listing
 from citygraph.linkeddata.describe import Page
-from citygraph.linkeddata.facts import Point
-from citygraph.linkeddata.i18n import texts
 from citygraph.linkeddata.iris import TYPES
 from citygraph.linkeddata.rdfterms import Linker, local_name
 from citygraph.linkeddata.svgmap import MapView, build_map
 from citygraph.site import Site
 from citygraph.sparql.runtime import Binding, Runtime
+from citygraph.web.i18n import texts
+from citygraph.web.mapping import GeoPoint
 
 Row = dict[str, Binding]
 # Entry points, some served by other parts of citygraph (dumps, catalogue, ontology, VoID).
@@ -52,12 +52,12 @@ def other_lang_url(lang: str) -> str:
     return f"{request.script_root}{request.path}?{urlencode(args)}"
 
 
-def home_point(site: Site, lang: str) -> Point | None:
+def home_point(site: Site, lang: str) -> GeoPoint | None:
     """The focal city's point, drawn for reference on every map."""
     if site.city_point is None:
         return None
     lon, lat = site.city_point
-    return Point(lon, lat, site.city(lang), reference=True)
+    return GeoPoint(lon, lat, site.city(lang), reference=True)
 
 
 def map_of(page: Page) -> MapView | None:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from citygraph.linkeddata.i18n import property_label
-from citygraph.namespaces import PREFIXES, shorten
+from citygraph.namespaces import PREFIXES, XSD_STRING, shorten
+from citygraph.web.i18n import property_label
 
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]
@@ -22,7 +22,6 @@ SKOS = PREFIXES["skos"]
 DCT = PREFIXES["dct"]
 TYPE = RDF + "type"
 LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", DCT + "title")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass(frozen=True, order=True)

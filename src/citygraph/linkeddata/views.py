@@ -12,30 +12,25 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.exceptions import abort
 
 from citygraph.errors import CitygraphError, Gone, NotFound
 from citygraph.formats import Kind, MediaType, by_name, of_kinds
 from citygraph.linkeddata import describe, home, iris, pages
-from citygraph.linkeddata.i18n import choose_language, texts
 from citygraph.linkeddata.rdfterms import RDF, Graph
 from citygraph.site import pick
-from citygraph.sparql.runtime import Runtime
-from citygraph.web.conditional import conditional
-from citygraph.web.current import site
+from citygraph.web.conditional import respond as conditional_respond
+from citygraph.web.current import runtime, site
 from citygraph.web.errors import error_response
+from citygraph.web.i18n import choose_language, texts
+from citygraph.web.links import page_link as link
 from citygraph.web.negotiation import best_for_request, negotiate_request
 
 bp = Blueprint("linkeddata", __name__)
 DOC_KINDS = (Kind.GRAPH, Kind.HTML)
 EXTENSIONS = {m.extension for m in of_kinds(*DOC_KINDS)}
 HTTP_NS = "http://www.w3.org/2011/http#"  # HTTP Vocabulary in RDF, for RDF error bodies
-
-
-def runtime() -> Runtime:
-    rt: Runtime = current_app.extensions["citygraph"]
-    return rt
 
 
 def base() -> str:
@@ -46,20 +41,10 @@ def language() -> str:
     return choose_language(request.args.get("lang"), request.accept_languages)
 
 
-def link(iri: str) -> str | None:
-    """The local page of a data IRI (keeping an explicit ?lang=), None for foreign IRIs."""
-    key = iris.key_of(iri, base())
-    if key is None:
-        return None
-    return url_for("linkeddata.document", type_=key.type, slug=key.slug,
-                   lang=request.args.get("lang") if request.args.get("lang") else None)
-
-
-def respond(body: bytes | str, media: MediaType, tag: str, *, status: int = 200,
+def respond(body: bytes | str, media: MediaType, tag: str, *,
             vary: tuple[str, ...] = ("Accept",)) -> Response:
     """A response with the validators of the current build (``web.conditional``)."""
-    response = Response(body, status=status, content_type=media.content_type)
-    return conditional(response, runtime().build(), f"{media.name}/{tag}", vary=vary)
+    return conditional_respond(body, media, runtime().build(), tag, vary=vary)
 
 
 def _check_retired(key: iris.Key, area: str, extension: str | None = None) -> None:
@@ -137,7 +122,7 @@ def _document_html(key: iris.Key, thing_iri: str, query: str, lang: str) -> str:
                                described.focal_city, pages.home_point(described, lang),
                                described.city(lang))
     variants = [(m, _variant_url(key, m)) for m in of_kinds(Kind.GRAPH)]
-    return render_template("ld_page.html", page=page, lang=lang, key=key,
+    return render_template("linkeddata/page.html", page=page, lang=lang, key=key,
                            map=pages.map_of(page), variants=variants,
                            licence=described.licence_deed, query_url=pages.sparql_url(query),
                            lang_url=pages.other_lang_url(lang),
@@ -151,7 +136,7 @@ def index() -> Response:
     lang = language()
     described = site()
     context = pages.home_context(runtime(), described.focal_city, lang, link)
-    html = render_template("ld_home.html", lang=lang, t=texts(lang, described.city(lang)),
+    html = render_template("linkeddata/home.html", lang=lang, t=texts(lang, described.city(lang)),
                            lang_url=pages.other_lang_url(lang), licence=described.licence_deed,
                            site=described, pick=pick,
                            examples=[(e.title(lang), pages.sparql_url(e.query))
@@ -178,7 +163,7 @@ def listing(name: str) -> Response:
         body, media = pages.listing_csv(result), _media("csv")
     else:
         body, media = render_template(
-            "ld_list.html", lang=lang, t=texts(lang, described.city(lang)), r=result,
+            "linkeddata/list.html", lang=lang, t=texts(lang, described.city(lang)), r=result,
             types=iris.TYPES, lang_url=pages.other_lang_url(lang),
             licence=described.licence_deed), _media("html")
     response = respond(body, media, tag, vary=("Accept-Language",))
@@ -204,7 +189,7 @@ def _not_here(exc: CitygraphError) -> Response:
     if media.kind is Kind.HTML:
         lang = language()
         body: str | bytes = render_template(
-            "ld_error.html", lang=lang, t=texts(lang), status=exc.status,
+            "linkeddata/error.html", lang=lang, t=texts(lang), status=exc.status,
             message=exc.message, types=iris.TYPES, lang_url=pages.other_lang_url(lang),
             licence=site().licence_deed)
     else:

@@ -1,6 +1,7 @@
 """Bulk dumps of a published build: dated files, never rewritten, plus a manifest.
 
-Formats (anchors A6; https://www.w3.org/TR/n-triples/ , https://www.w3.org/TR/turtle/ ,
+Formats: the ones linked-data portals harvest (DBpedia and Wikidata publish N-Triples dumps
+as well; https://www.w3.org/TR/n-triples/ , https://www.w3.org/TR/turtle/ ,
 https://www.w3.org/TR/json-ld11/ , https://www.w3.org/TR/n-quads/):
 
 - ``citygraph-{YYYY-MM-DD}-{build}.nt.gz``  distinct triples of all graphs, N-Triples, gzip
@@ -29,7 +30,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from citygraph.formats import Kind, MediaType, by_name
-from citygraph.namespaces import data_prefixes
+from citygraph.namespaces import DISTINCT_TRIPLES, data_prefixes
 from citygraph.store import BuildInfo, open_read_only
 
 MANIFEST = "manifest.json"
@@ -39,7 +40,7 @@ GZIP_MIME = "application/gzip"  # RFC 6713
 # No ORDER BY: sorting the whole graph cost ~12 s per format at 100k triples. Oxigraph walks
 # its index in key order and DISTINCT keeps the first occurrence, so the same build still
 # gives the same bytes.
-TRIPLES_QUERY = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+TRIPLES_QUERY = DISTINCT_TRIPLES
 
 
 @dataclass(frozen=True)

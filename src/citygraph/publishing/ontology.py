@@ -1,10 +1,11 @@
 """A documentation model of the ontology graph (``{base}graph/ontology``) for ``/def``.
 
 The graph arrives as N-Triples from a CONSTRUCT run by the query runtime and is indexed here
-in plain Python (no query engine in the web process). Terms are documented the way pyLODE does
-(anchors B4): labels and comments in de and en, super/sub terms, schema:domainIncludes /
-rangeIncludes (and rdfs:domain / rdfs:range), with one HTML anchor per term so that
-``https://w3id.org/citygraph/def#Partnership`` lands on the entry of cg:Partnership.
+in plain Python (no query engine in the web process). Terms are documented the way pyLODE (the
+common OWL documentation generator) does: labels and comments in de and en, super/sub terms,
+schema:domainIncludes / rangeIncludes (and rdfs:domain / rdfs:range), with one HTML anchor
+per term so that ``https://w3id.org/citygraph/def#Partnership`` lands on the entry of
+cg:Partnership.
 """
 
 from __future__ import annotations

@@ -27,11 +27,10 @@ from citygraph.publishing.web import (
     entries,
     finish,
     rdf_response,
-    runtime,
     url,
 )
 from citygraph.store import BuildInfo
-from citygraph.web.current import site
+from citygraph.web.current import runtime, site
 from citygraph.web.negotiation import negotiate_request as negotiate
 
 READ = ["GET", "HEAD"]
@@ -93,7 +92,7 @@ def _ontology_response(suffix: str | None, path: str) -> Response:
     triples, doc = _ontology(info)
     if media.kind is not Kind.HTML:
         return rdf_response(triples, media, info, "def", _location(path, suffix, media.extension))
-    html = render_template("pub_ontology.html", doc=doc, info=info,
+    html = render_template("publishing/ontology.html", doc=doc, info=info,
                            formats=entries(*RDF_NAMES), base=url(path.rstrip("/")))
     response = Response(html, content_type=media.content_type)
     return finish(response, info, "def-html")

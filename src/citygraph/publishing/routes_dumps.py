@@ -16,7 +16,8 @@ from citygraph.errors import NotFound
 from citygraph.formats import Kind, MediaType, by_name
 from citygraph.publishing.dumps import DumpFile, Manifest
 from citygraph.publishing.dumpsets import find_dump
-from citygraph.publishing.web import bp, current_manifest, finish, public_base, runtime, url
+from citygraph.publishing.web import bp, current_manifest, finish, public_base, url
+from citygraph.web.current import runtime
 from citygraph.web.negotiation import negotiate_request
 
 READ = ["GET", "HEAD"]
@@ -58,7 +59,7 @@ def dumps_index() -> Response:
         body = json.dumps(listing, indent=2)
         response = Response(body, content_type=f"{JSON_MIME}; charset=utf-8")
     else:
-        html = render_template("pub_dumps.html", listing=listing, info=info)
+        html = render_template("publishing/dumps.html", listing=listing, info=info)
         response = Response(html, content_type="text/html; charset=utf-8")
     return finish(response, info, "dumps-" + ("json" if mime == JSON_MIME else "html"))
 

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from citygraph.namespaces import CG, PREFIXES, sparql_prologue
+from citygraph.namespaces import CG, DISTINCT_TRIPLES, PREFIXES, sparql_prologue
 from citygraph.sparql.runtime import Binding, Runtime
 
 GEONAMES = "http://sws.geonames.org/"
 SDG = PREFIXES["sdg"]
 DATE_TYPES = {PREFIXES["xsd"] + t for t in ("date", "dateTime", "gYear", "gYearMonth")}
 
-DISTINCT_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 COUNT_TRIPLES = f"SELECT (COUNT(*) AS ?n) WHERE {{ {DISTINCT_TRIPLES} }}"
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 COUNT_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"

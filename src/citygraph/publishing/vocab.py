@@ -3,7 +3,8 @@
 Namespaces follow DCAT-AP.de 2.0 (https://www.dcat-ap.de/def/dcatde/2.0/spec/#namespaces) and
 VoID (https://www.w3.org/TR/void/). Controlled vocabularies are the EU authority tables
 (http://publications.europa.eu/resource/authority/…) and the DCAT-AP.de lists
-(http://dcat-ap.de/def/…); their IRIs are http, not https (anchors P4).
+(http://dcat-ap.de/def/…); their IRIs are http, not https: the official SHACL shapes and
+harvesters such as GovData compare IRIs as strings, so an https spelling would not match.
 """
 
 from __future__ import annotations

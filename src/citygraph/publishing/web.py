@@ -7,26 +7,21 @@ negotiation: ``citygraph.web.negotiation``.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from citygraph.formats import MediaType, by_name
 from citygraph.publishing.background import manifest_for
 from citygraph.publishing.dumps import Manifest
 from citygraph.publishing.vocab import OUTPUT_PREFIXES
 from citygraph.sparql import results
-from citygraph.sparql.runtime import Runtime
 from citygraph.store import BuildInfo
 from citygraph.web.conditional import conditional
+from citygraph.web.current import runtime
 
 bp = Blueprint("publishing", __name__)
 
 RDF_NAMES = ("turtle", "rdfxml", "jsonld", "ntriples")  # the catalogue and VoID syntaxes
 HTML = "html"
-
-
-def runtime() -> Runtime:
-    rt: Runtime = current_app.extensions["citygraph"]
-    return rt
 
 
 def public_base() -> str:

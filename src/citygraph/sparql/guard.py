@@ -88,7 +88,15 @@ def nesting_depth(query: str) -> int:
     return deepest
 
 
-def check_query(query: str, limits: Limits) -> None:
+@dataclass(frozen=True)
+class Checked:
+    """Proof that a client's query text passed ``check_query``; ``Runtime.answer`` runs a
+    client's job only with the Checked of its very query."""
+
+    query: str
+
+
+def check_query(query: str, limits: Limits) -> Checked:
     """Raise a CitygraphError when the query breaks a rule of the public endpoint."""
     if len(query) > limits.max_length:
         raise PayloadTooLarge(f"the query has {len(query)} characters; this endpoint accepts at "
@@ -110,6 +118,7 @@ def check_query(query: str, limits: Limits) -> None:
     if patterns > limits.max_patterns:
         raise BadQuery(f"the query has about {patterns} triple patterns; this endpoint accepts "
                        f"at most {limits.max_patterns}", code=ErrorCode.QUERY_TOO_COMPLEX)
+    return Checked(query)
 
 
 def names_dataset(query: str) -> bool:

@@ -22,12 +22,11 @@ from requests.auth import HTTPDigestAuth
 from citygraph.config import Config
 from citygraph.errors import BadQuery, ConfigError, StoreError
 from citygraph.formats import Kind
+from citygraph.namespaces import CG
 from citygraph.sparql import results
 from citygraph.sparql.engine import Answer, Dataset, QueryJob, pick
 from citygraph.sparql.guard import query_form
 from citygraph.store import BuildInfo
-
-CG = "https://w3id.org/citygraph/def#"
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from citygraph.formats import MediaType
+from citygraph.namespaces import XSD_STRING
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = tuple[Term | None, ...]
 

@@ -10,22 +10,25 @@ import logging
 import threading
 import time
 from collections import OrderedDict, defaultdict, deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
+from citygraph.backend import Backend, backend_for
 from citygraph.config import Config
 from citygraph.errors import CitygraphError, TooManyRequests
 from citygraph.metrics import Metrics
 from citygraph.namespaces import data_prefixes
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
 from citygraph.sparql.executor import Executor, ExecutorSettings
-from citygraph.sparql.guard import Limits
-from citygraph.sparql.remote import RemoteStore, remote_store
-from citygraph.store import BuildInfo, StoreDir
+from citygraph.sparql.guard import Checked, Limits
+from citygraph.store import BuildInfo
 
 log = logging.getLogger("citygraph.query")
-REMOTE_INFO_SECONDS = 5.0
 Binding = dict[str, str]
 INTERNAL_ROWS = 1_000_000
+
+
+class UncheckedQuery(CitygraphError):
+    """A view handed client text to the runtime without the guard: a fault of the server."""
 
 
 class ResultCache:
@@ -92,18 +95,14 @@ class Runtime:
     def __init__(self, config: Config, metrics: Metrics) -> None:
         self.config = config
         self.metrics = metrics
-        self.store_dir = StoreDir(config.store)
         self.limits = Limits(config.max_query_length, config.max_triple_patterns)
         self.cache = ResultCache(config.cache_entries)
         self.fair_use = FairUse(config.fair_use_seconds, config.fair_use_window)
-        self._builds: dict[str, BuildInfo] = {}
         self.prefixes = data_prefixes(config.base_iri)
-        self.remote = remote_store(config)
+        self.backend: Backend = backend_for(config)  # chosen once, from the configuration
         self.executor = Executor(ExecutorSettings(
-            config.store, self.prefixes, config.query_timeout,
-            self.remote.settings if self.remote else None), size=max(config.threads, 1))
-        self._remote_info: tuple[float, BuildInfo] | None = None
-        self._remote_lock = threading.Lock()  # held while the build metadata is re-read
+            config.store, self.prefixes, config.query_timeout, self.backend.remote_settings),
+            size=max(config.threads, 1))
 
     def warm_up(self) -> None:
         """Start the query processes and warm them and the store before serving: one pass over
@@ -115,48 +114,19 @@ class Runtime:
         self.executor.warm_up(jobs)
 
     def build(self) -> BuildInfo:
-        """The build the store points at now; metadata is read once per build."""
-        if self.remote is not None:
-            return self._remote_build()
-        target = self.store_dir.current_target()
-        info = self._builds.get(target)
-        if info is None:
-            info = self.store_dir.current_build()
-            self._builds = {target: info}
-        return info
+        """The build the backend serves now; metadata is read once per build."""
+        return self.backend.current_build()
 
-    def _remote_build(self) -> BuildInfo:
-        """A remote server's build: read once, then checked every few seconds in the
-        background, so that no request waits for the server's metadata."""
-        assert self.remote is not None
-        cached = self._remote_info
-        if cached is None:
-            with self._remote_lock:
-                if self._remote_info is None:
-                    self._remote_info = (time.monotonic(), self.remote.build_info())
-                return self._remote_info[1]
-        stale = time.monotonic() - cached[0] > REMOTE_INFO_SECONDS
-        if stale and self._remote_lock.acquire(blocking=False):
-            threading.Thread(target=self._refresh_remote, args=(cached[1],), daemon=True,
-                             name="citygraph-remote-build").start()
-        return cached[1]
+    def answer(self, job: QueryJob, client: str, exempt: bool, checked: Checked
+               ) -> tuple[Answer, BuildInfo]:
+        """A client's query (web.query.run_query): refused unless its text passed the guard."""
+        if not isinstance(checked, Checked) or checked.query != job.query:
+            raise UncheckedQuery("refused a query that did not pass the endpoint's checks")
+        return self._answer(job, client, exempt)
 
-    def _refresh_remote(self, known: BuildInfo) -> None:
-        assert self.remote is not None
-        try:
-            self._remote_info = (time.monotonic(), self.remote.build_info(known))
-        except CitygraphError as exc:  # keep serving the known build; try again later
-            log.warning("build metadata of the SPARQL server not refreshed: %s", exc)
-            self._remote_info = (time.monotonic(), known)
-        finally:
-            self._remote_lock.release()
-
-    def answer(self, job: QueryJob, client: str, exempt: bool) -> tuple[Answer, BuildInfo]:
+    def _answer(self, job: QueryJob, client: str, exempt: bool) -> tuple[Answer, BuildInfo]:
         info = self.build()
-        if self.remote is not None:
-            job = replace(job, dataset=RemoteStore.effective(job.dataset, info))
-        else:
-            job = replace(job, build_path=str(info.path))
+        job = self.backend.pin(job, info)
         key = (info.build_id, job)
         cached = self.cache.get(key)
         if cached is not None:
@@ -179,16 +149,16 @@ class Runtime:
     def select(self, query: str, dataset: Dataset | None = None) -> list[dict[str, Binding]]:
         """Internal SELECT (pages, catalogue): rows as SPARQL-JSON bindings, no fair-use charge."""
         job = QueryJob(query, dataset or Dataset(), ("json",), max_rows=INTERNAL_ROWS)
-        answer, _ = self.answer(job, "internal", exempt=True)
+        answer, _ = self._answer(job, "internal", exempt=True)
         rows: list[dict[str, Binding]] = json.loads(answer.body)["results"]["bindings"]
         return rows
 
     def ask(self, query: str) -> bool:
-        answer, _ = self.answer(QueryJob(query, Dataset(), ("json",)), "internal", exempt=True)
+        answer, _ = self._answer(QueryJob(query, Dataset(), ("json",)), "internal", exempt=True)
         return bool(json.loads(answer.body)["boolean"])
 
     def construct(self, query: str, media_name: str) -> bytes:
         """Internal CONSTRUCT/DESCRIBE serialised in a registry format."""
         job = QueryJob(query, Dataset(), (media_name,), max_rows=INTERNAL_ROWS)
-        answer, _ = self.answer(job, "internal", exempt=True)
+        answer, _ = self._answer(job, "internal", exempt=True)
         return answer.body

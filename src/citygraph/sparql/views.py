@@ -3,21 +3,17 @@ read-only Graph Store Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/)
 
 from __future__ import annotations
 
-import ipaddress
-
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from citygraph.errors import BadRequest, MethodNotAllowed, NotAcceptable, NotFound
-from citygraph.formats import Kind, MediaType, by_name, of_kinds
+from citygraph.formats import Kind, by_name, of_kinds
 from citygraph.sparql import protocol, results
-from citygraph.sparql.engine import Answer, Dataset, QueryJob
-from citygraph.sparql.guard import check_query
-from citygraph.sparql.runtime import Runtime
+from citygraph.sparql.engine import Dataset
 from citygraph.sparql.service import describe_service
-from citygraph.store import BuildInfo
-from citygraph.web.conditional import conditional
-from citygraph.web.current import site
+from citygraph.web.conditional import respond
+from citygraph.web.current import runtime, site
 from citygraph.web.negotiation import best, best_for_request, negotiate, negotiate_request, resolve
+from citygraph.web.query import answer_response, run_query
 
 bp = Blueprint("sparql", __name__)
 READ_METHODS = ["GET", "HEAD", "POST"]
@@ -25,24 +21,6 @@ WRITE_METHODS = ["PUT", "DELETE", "PATCH"]
 RDF_KINDS = (Kind.GRAPH, Kind.DATASET)
 
 
-def runtime() -> Runtime:
-    rt: Runtime = current_app.extensions["citygraph"]
-    return rt
-
-
-def client_identity() -> tuple[str, bool]:
-    addr = request.remote_addr or "unknown"
-    try:
-        loopback = ipaddress.ip_address(addr).is_loopback
-    except ValueError:
-        loopback = False
-    return addr, loopback and not runtime().config.fair_use_loopback
-
-
-def _respond(body: bytes, media: MediaType, info: BuildInfo, representation: str, *,
-             status: int = 200) -> Response:
-    response = Response(body, status=status, content_type=media.content_type)
-    return conditional(response, info, f"{media.name}/{representation}")
 
 
 def _format_params() -> list[str]:
@@ -73,28 +51,10 @@ def _accept_names() -> tuple[str, ...]:
     return tuple(names)
 
 
-def answer_response(answer: Answer, info: BuildInfo, job: QueryJob) -> Response:
-    """The answer with validators naming this query's representation (query, dataset, limits)."""
-    media = by_name(answer.media)
-    assert media is not None
-    limit = runtime().config.max_rows
-    representation = repr((job.query, job.dataset, job.max_rows, job.base_iri))
-    response = _respond(answer.body, media, info, representation,
-                        status=206 if answer.truncated else 200)
-    if answer.truncated:
-        # Never a silent cut: status 206 and a header name the limit that was applied.
-        response.headers["Citygraph-Truncated"] = f"rows={answer.rows}; max-rows={limit}"
-    return response
-
-
 def run(query: str, dataset: Dataset, max_rows: int) -> Response:
-    rt = runtime()
-    check_query(query, rt.limits)  # before negotiation: a bad query is a 4xx whatever Accept is
-    client, exempt = client_identity()
     # Relative IRIs in the query resolve against the endpoint URL (Protocol test update_base_uri).
-    job = QueryJob(query=query, dataset=dataset, accept=_accept_names(), max_rows=max_rows,
-                   base_iri=request.base_url)
-    answer, info = rt.answer(job, client, exempt)
+    answer, info, job = run_query(query, _accept_names, dataset=dataset, max_rows=max_rows,
+                                  base_iri=request.base_url)
     return answer_response(answer, info, job)
 
 
@@ -114,13 +74,14 @@ def service_description() -> Response:
         raise NotAcceptable("the service description is available as HTML or RDF")
     info = runtime().build()
     if media.kind is Kind.HTML:
-        html = render_template("sparql.html", info=info, endpoint=request.base_url, site=site())
-        return _respond(html.encode(), media, info, f"sd/{request.base_url}")
+        html = render_template("sparql/service.html", info=info, endpoint=request.base_url,
+                               site=site())
+        return respond(html, media, info, f"sd/{request.base_url}")
     triples = describe_service(request.base_url, info, site().title)
     body = results.graph(triples, media, {"sd": "http://www.w3.org/ns/sparql-service-description#",
                                           "void": "http://rdfs.org/ns/void#",
                                           "dct": "http://purl.org/dc/terms/"})
-    return _respond(body, media, info, f"sd/{request.base_url}")
+    return respond(body, media, info, f"sd/{request.base_url}")
 
 
 @bp.route("/sparql/graph", methods=[*READ_METHODS, *WRITE_METHODS])
@@ -139,6 +100,6 @@ def graph_store() -> Response:
             raise NotFound(f"there is no graph <{iri}> in this store")
         query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
     dataset = Dataset(named_graphs=(iri,)) if iri else Dataset()
-    job = QueryJob(query, dataset, (media.name,), max_rows=runtime().config.max_rows * 100)
-    answer, info = runtime().answer(job, *client_identity())
+    answer, info, job = run_query(query, lambda: (media.name,), dataset=dataset,
+                                  max_rows=runtime().config.max_rows * 100)
     return answer_response(answer, info, job)

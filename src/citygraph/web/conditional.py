@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask import Response, request
 
+from citygraph.formats import MediaType
 from citygraph.store import BuildInfo
 
 MAX_AGE = 300  # seconds a cache may reuse a representation without asking again
@@ -32,3 +33,10 @@ def conditional(response: Response, info: BuildInfo, representation: str, *,
     if request.method in ("GET", "HEAD") and response.status_code == 200:
         response.make_conditional(request)
     return response
+
+
+def respond(body: bytes | str, media: MediaType, info: BuildInfo, representation: str, *,
+            status: int = 200, vary: Iterable[str] = ("Accept",)) -> Response:
+    """A body in ``media`` from build ``info``, with its validators (see ``conditional``)."""
+    response = Response(body, status=status, content_type=media.content_type)
+    return conditional(response, info, f"{media.name}/{representation}", vary=vary)

@@ -15,11 +15,12 @@ from citygraph.site import Site
 from citygraph.sparql.runtime import Runtime
 
 _LOCK = threading.Lock()
+RUNTIME_KEY = "citygraph"
 SITE_KEY = "citygraph.site"
 
 
 def runtime() -> Runtime:
-    rt: Runtime = current_app.extensions["citygraph"]
+    rt: Runtime = current_app.extensions[RUNTIME_KEY]
     return rt
 
 

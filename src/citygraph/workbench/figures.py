@@ -1,8 +1,8 @@
 """Views built from a results table: a point map, a timeline and a relation graph.
 
 Only geometry is computed here (plain data classes); the templates draw inline SVG and HTML.
-No tiles, no scripts, no external requests. The map is equirectangular, fitted to the points;
-the graph places its nodes on a circle.
+No tiles, no scripts, no external requests. The map uses the one projection of
+``web.mapping``; the graph places its nodes on a circle.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ import math
 import re
 from dataclasses import dataclass
 
+from citygraph.web.mapping import GeoPoint, degrees, fit
 from citygraph.workbench.table import Cell, Table
 
 LAT_NAMES = ("lat", "latitude")
 LONG_NAMES = ("long", "lon", "lng", "longitude")
 _DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?")
-MAP_W, MAP_H, MARGIN = 640, 360, 24
+MAP_W, MAP_H = 640, 360
 GRAPH_SIZE, MAX_NODES = 480, 60
 
 
@@ -60,15 +61,6 @@ class GraphFigure:
     edges: list[tuple[float, float, float, float]]
 
 
-@dataclass(frozen=True)
-class GeoRow:
-    lat: float
-    lon: float
-    label: str
-    href: str | None
-    css: str = "point"
-
-
 def _column(table: Table, names: tuple[str, ...]) -> str | None:
     return next((c for c in table.variables if c.lower() in names), None)
 
@@ -78,7 +70,7 @@ def _label(row: dict[str, Cell], skip: set[str]) -> Cell:
     return next((c for k, c in row.items() if k not in skip and c.text), Cell(""))
 
 
-def geo_rows(table: Table) -> list[GeoRow]:
+def geo_rows(table: Table) -> list[GeoPoint]:
     """Rows with a parseable latitude and longitude column, in table order."""
     lat, lon = _column(table, LAT_NAMES), _column(table, LONG_NAMES)
     if lat is None or lon is None or lat not in table.columns or lon not in table.columns:
@@ -90,36 +82,19 @@ def geo_rows(table: Table) -> list[GeoRow]:
         except ValueError:
             continue
         label = _label(row, {lat, lon, "wkt"})
-        out.append(GeoRow(y, x, label.text, label.href))
+        out.append(GeoPoint(x, y, label.text, label.href))
     return out
 
 
-def _step(span: float) -> int:
-    return next((s for s in (1, 2, 5, 10, 15, 30, 60) if span / s <= 8), 90)
-
-
-def build_map(rows: list[GeoRow]) -> MapFigure | None:
+def build_map(rows: list[GeoPoint]) -> MapFigure | None:
     """A point map with one point per row and a graticule; None without points."""
     if not rows:
         return None
-    west, east = min(r.lon for r in rows) - 3, max(r.lon for r in rows) + 3
-    south, north = min(r.lat for r in rows) - 3, max(r.lat for r in rows) + 3
-    cos = max(math.cos(math.radians((south + north) / 2)), 0.3)
-    scale = min((MAP_W - 2 * MARGIN) / ((east - west) * cos),
-                (MAP_H - 2 * MARGIN) / (north - south))
-
-    def x(lon: float) -> float:
-        return round(MAP_W / 2 + (lon - (west + east) / 2) * cos * scale, 1)
-
-    def y(lat: float) -> float:
-        return round(MAP_H / 2 - (lat - (south + north) / 2) * scale, 1)
-
-    step = _step(max(east - west, north - south))
-    lons = range(math.ceil(west / step) * step, math.floor(east / step) * step + 1, step)
-    lats = range(math.ceil(south / step) * step, math.floor(north / step) * step + 1, step)
-    points = [Point(x(r.lon), y(r.lat), r.label, r.href, r.css) for r in rows]
-    return MapFigure(MAP_W, MAP_H, points, [(x(v), f"{v}°") for v in lons],
-                     [(y(v), f"{v}°") for v in lats])
+    frame = fit(rows, MAP_W, MAP_H)
+    points = [Point(frame.x(r.lon), frame.y(r.lat), r.label, r.href, r.css) for r in rows]
+    return MapFigure(MAP_W, MAP_H, points,
+                     [(x, degrees(lon, "E", "W")) for lon, x in frame.meridians(8)],
+                     [(y, degrees(lat, "N", "S")) for lat, y in frame.parallels(8)])
 
 
 def _is_date(cell: Cell) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from citygraph.sparql.runtime import Binding
+from citygraph.web.mapping import GeoPoint
 from citygraph.workbench import figures, library
 
 MAP_PARTNERS = "partner-cities-coordinates"
@@ -56,7 +57,7 @@ def _rows(select: Select, name: str) -> list[dict[str, str]]:
 
 
 def _geo(rows: list[dict[str, str]], name: str, years: dict[str, str], css: str
-         ) -> list[figures.GeoRow]:
+         ) -> list[GeoPoint]:
     out = []
     for row in rows:
         try:
@@ -65,7 +66,7 @@ def _geo(rows: list[dict[str, str]], name: str, years: dict[str, str], css: str
             continue
         year = years.get(row[name], "")
         label = f"{row[name]} ({year})" if year else row[name]
-        out.append(figures.GeoRow(lat, lon, label, None, css))
+        out.append(GeoPoint(lon, lat, label, None, css))
     return out
 
 

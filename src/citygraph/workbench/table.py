@@ -34,14 +34,6 @@ class Table:
     rows: list[dict[str, Cell]]
 
 
-def data_link(iri: str, base_iri: str, root: str = "") -> str:
-    """``{base}id/city/x`` → ``/doc/city/x``; any other IRI links to itself."""
-    prefix = base_iri + "id/"
-    if iri.startswith(prefix):
-        return f"{root}/doc/{iri[len(prefix):]}"
-    return iri
-
-
 def _cell(binding: Binding | None, label: Binding | None, prefixes: dict[str, str],
           link: Linker) -> Cell:
     if binding is None:

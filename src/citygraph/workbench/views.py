@@ -2,28 +2,26 @@
 /glance ("{focal city} at a glance", the city from the dataset description).
 
 Queries run through the same path as /sparql (guard, fair use, cache, killable child process):
-``check_query`` and ``Runtime.answer`` with a QueryJob. The query page renders its results on
+``web.query.run_query``. The query page renders its results on
 the server, so it works without JavaScript; static/wb/enhance.js only adds YASGUI when it loaded.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from citygraph.errors import CitygraphError, NotFound
 from citygraph.formats import Kind, MediaType, by_name, of_kinds
-from citygraph.linkeddata.i18n import choose_language
-from citygraph.linkeddata.views import respond
 from citygraph.namespaces import sparql_prologue
-from citygraph.sparql.engine import Answer, Dataset, QueryJob
-from citygraph.sparql.guard import check_query
-from citygraph.sparql.runtime import Runtime
-from citygraph.sparql.views import answer_response, client_identity
+from citygraph.sparql.engine import Answer, QueryJob
 from citygraph.store import BuildInfo
-from citygraph.web.current import site
+from citygraph.web.conditional import respond
+from citygraph.web.current import runtime, site
+from citygraph.web.i18n import WORKBENCH, choose_language, texts
+from citygraph.web.links import local_page
 from citygraph.web.negotiation import negotiate_request, resolve
-from citygraph.workbench import glance, library, page, table
-from citygraph.workbench.i18n import texts
+from citygraph.web.query import answer_response, run_query
+from citygraph.workbench import glance, library, page
 
 bp = Blueprint("workbench", __name__)
 READ = ["GET", "HEAD"]
@@ -35,24 +33,17 @@ DEFAULT_QUERY = "SELECT ?s ?p ?o\nWHERE { ?s ?p ?o }\nLIMIT 10\n"
 PAGE_KINDS = (Kind.HTML, Kind.RESULTS)
 
 
-def runtime() -> Runtime:
-    rt: Runtime = current_app.extensions["citygraph"]
-    return rt
-
-
 def _lang() -> str:
     return choose_language(request.args.get("lang"), request.accept_languages)
 
 
 def execute(query: str, accept: tuple[str, ...]) -> tuple[Answer, BuildInfo, QueryJob]:
-    """Run a query as /sparql does: guard first, then the runtime (cache, fair use, limits)."""
-    rt = runtime()
-    check_query(query, rt.limits)
-    client, exempt = client_identity()
-    job = QueryJob(query=query, dataset=Dataset(), accept=accept, max_rows=rt.config.max_rows,
-                   base_iri=request.url_root + "sparql")
-    answer, info = rt.answer(job, client, exempt)
-    return answer, info, job
+    """Run a query as /sparql does (web.query: guard, fair use, cache, limits)."""
+    return run_query(query, lambda: accept, base_iri=request.url_root + "sparql")
+
+
+def _texts(lang: str) -> dict[str, str]:
+    return texts(lang, site().city(lang), WORKBENCH)
 
 
 def _example(name: str) -> library.Example:
@@ -65,7 +56,8 @@ def _example(name: str) -> library.Example:
 def _html(body: str, tag: str, status: int = 200) -> Response:
     media = by_name("html")
     assert media is not None
-    response = respond(body, media, tag, status=status, vary=("Accept", "Accept-Language"))
+    response = respond(body, media, runtime().build(), tag, status=status,
+                       vary=("Accept", "Accept-Language"))
     response.headers["Content-Security-Policy"] = CSP
     return response
 
@@ -119,7 +111,7 @@ def _lang_url(lang: str) -> str:
 
 
 def _link(iri: str) -> str:
-    return table.data_link(iri, runtime().config.base_iri, request.script_root)
+    return local_page(iri) or iri
 
 
 def _results(query: str) -> tuple[page.ResultView | None, CitygraphError | None]:
@@ -141,7 +133,7 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
         args = {"example": example.name, **args}  # /queries/NAME: share the workbench URL
     path = url_for("workbench.query_page")
     html = render_template(
-        "wb_query.html", lang=lang, t=texts(lang, site().city(lang)), example=example, view=view,
+        "workbench/query.html", lang=lang, t=_texts(lang), example=example, view=view,
         error=error,
         query=query or f"{sparql_prologue()}\n{DEFAULT_QUERY}",
         groups=library.grouped(), group_title=library.group_title, path=path, args=args,
@@ -157,7 +149,7 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
 def glance_page() -> Response:
     lang = _lang()
     figures = glance.build(runtime().select)
-    html = render_template("wb_glance.html", lang=lang, t=texts(lang, site().city(lang)), g=figures,
+    html = render_template("workbench/glance.html", lang=lang, t=_texts(lang), g=figures,
                            find=library.find, query_url=url_for("workbench.query_page"),
                            lang_url=_lang_url(lang))
     return _html(html, f"glance/{lang}")
