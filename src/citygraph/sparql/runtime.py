@@ -108,7 +108,7 @@ class Runtime:
         """Start the query processes and warm them and the store before serving: one pass over
         every triple (RocksDB's files into the page cache) and a page-like lookup in each."""
         jobs: tuple[QueryJob, ...] = ()
-        if self.remote is None:
+        if self.backend.remote_settings is None:  # a remote server warms its own store
             jobs = (QueryJob("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
                     QueryJob("SELECT ?s ?label WHERE { ?s a ?type ; ?p ?label } LIMIT 100"))
         self.executor.warm_up(jobs)
