@@ -16,7 +16,7 @@ from citygraph.progress import (
     interval_from_env,
     progress_line,
 )
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 BASE = "https://w3id.org/citygraph/"
 PROGRESS = re.compile(

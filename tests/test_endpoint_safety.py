@@ -29,7 +29,7 @@ from rdflib import RDF, Namespace, URIRef
 
 from citygraph.app import create_app
 from citygraph.config import Config
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
 
 CG = Namespace("https://w3id.org/citygraph/def#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

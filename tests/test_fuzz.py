@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from citygraph.app import create_app
 from citygraph.config import Config
 from citygraph.sparql.guard import MAX_NESTING
-from tests.conftest import ROOT, LiveServer
+from tests.helpers import ROOT, LiveServer
 
 TOTAL_CASES = max(int(os.environ.get("CITYGRAPH_FUZZ_CASES", "300")), 20)
 CLIENT_TIMEOUT = 2.0  # query timeout of the fuzzed app

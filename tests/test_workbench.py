@@ -6,54 +6,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
 from citygraph.workbench import library
+from tests.helpers import assert_well_formed
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
 SVG_EMPTY = {"circle", "line", "rect", "path"}
-
-
-class Balance(HTMLParser):
-    """Checks that every opened element is closed in order (void and self-closed excepted)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        pass
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.errors.append(f"</{tag}> at {self.getpos()} closes {self.stack[-1:]}")
-            return
-        self.stack.pop()
-
-
-def well_formed(html: str) -> None:
-    checker = Balance()
-    checker.feed(html)
-    checker.close()
-    assert not checker.errors, checker.errors[:5]
-    assert not checker.stack, checker.stack
 
 
 def page(client: Any, url: str, lang: str = "en", status: int = 200) -> str:
     response = client.get(url, headers={"Accept": "text/html", "Accept-Language": lang})
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     html: str = response.get_data(as_text=True)
-    well_formed(html)
+    assert_well_formed(html)
     return html
 
 
