@@ -11,7 +11,7 @@ from pathlib import Path
 
 from citygraph.app import create_app
 from citygraph.config import Config, load_config
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
