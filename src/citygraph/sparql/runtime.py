@@ -106,7 +106,7 @@ class Runtime:
 
     def warm_up(self) -> None:
         """Start the query processes and warm them and the store before serving: one pass over
-        every triple (RocksDB's files into the page cache) and a page-like lookup in each."""
+        every triple (RocksDB's files into the page cache, once) and a page-like lookup in each."""
         jobs: tuple[QueryJob, ...] = ()
         if self.backend.remote_settings is None:  # a remote server warms its own store
             jobs = (QueryJob("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
