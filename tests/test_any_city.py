@@ -21,7 +21,8 @@ SECOND_CITY = FIXTURES / "second-city"
 PAGES = ["/", "/?lang=de", "/glance", "/glance?lang=de", "/catalog.ttl",
          "/.well-known/void.ttl", "/sparql", "/sparql?format=turtle",
          "/doc/city/musterstadt", "/doc/city/testhausen?lang=de",
-         "/doc/relation/musterstadt-testhausen", "/doc/city/musterstadt.ttl"]
+         "/doc/relation/musterstadt-testhausen", "/doc/city/musterstadt.ttl",
+         "/network/", "/network/city?city=Musterstadt&depth=2", "/network/ranking/degree"]
 
 
 @pytest.fixture(scope="module")

@@ -94,10 +94,14 @@ def test_validate_reports_syntax_errors_with_file_and_line(tmp_path: Path) -> No
 
 
 def test_validate_names_unknown_formats_and_missing_files(tmp_path: Path) -> None:
-    odd = tmp_path / "facts.xlsx"
+    odd = tmp_path / "facts.docx"
     odd.write_text("x", "utf-8")
     result = run_cli("validate", str(odd))
-    assert result.returncode == 1 and "unknown RDF format '.xlsx'" in result.stderr
+    assert result.returncode == 1 and "unknown RDF format '.docx'" in result.stderr
+    table = tmp_path / "facts.xlsx"  # a table format, but nothing describes it
+    table.write_text("x", "utf-8")
+    result = run_cli("validate", str(table))
+    assert result.returncode == 1 and "no CSVW metadata" in result.stderr
     result = run_cli("validate", str(tmp_path / "missing.ttl"))
     assert result.returncode == 1 and "no such file" in result.stderr
 

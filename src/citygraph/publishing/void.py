@@ -77,8 +77,11 @@ def _general(out: Triples, data: VoidInput, ds: str) -> None:
 def _access(out: Triples, data: VoidInput, ds: str) -> None:
     out.add(ds, v.VOID + "sparqlEndpoint", data.url("/sparql"))
     for dump in data.manifest.files:
+        if dump.format not in FORMAT_IRIS:  # the relation network files are not RDF
+            continue
         out.add(ds, v.VOID + "dataDump", data.url("/dumps/" + dump.name))
         out.add(ds, v.VOID + "feature", FORMATS + FORMAT_IRIS[dump.format])
+    out.add(ds, v.RDFS + "seeAlso", data.url("/changes"))  # change sets (Activity Streams)
     out.add(ds, v.VOID + "uriSpace", text(data.info.base_iri + "id/"))
     out.many(ds, v.VOID + "exampleResource", list(data.stats.examples))
     out.many(ds, v.VOID + "vocabulary", sorted(vocabularies(
