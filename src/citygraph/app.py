@@ -35,6 +35,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or load_config()
     app = Flask(__name__)
     app.config["CITYGRAPH"] = config
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes  # 413 beyond (SECURITY.md)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # "/dumps//.." must be a 404, not a redirect to "/dumps/..": no path is ever merged.
     app.url_map.merge_slashes = False
@@ -89,6 +90,13 @@ def _start_timer() -> Response | None:
 
 def _finish(response: Response) -> Response:
     response.headers.update(CORS_HEADERS)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")  # text/plain errors too
+    if response.status_code >= 400:
+        # An error is about this moment (fair use, load, a time limit), never a version of
+        # the resource: not stored, no validators of the 200 (RFC 9111 §5.2.2.5).
+        response.headers["Cache-Control"] = "no-store"
+        for header in ("ETag", "Last-Modified", "Expires"):
+            response.headers.pop(header, None)
     if response.mimetype == "text/html":
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

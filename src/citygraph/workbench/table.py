@@ -42,9 +42,9 @@ def _cell(binding: Binding | None, label: str | None, prefixes: dict[str, str],
     kind, value = binding.get("type", "literal"), binding.get("value", "")
     if kind == "uri":
         href = link(value)
-        short = href.partition("/doc/")[2].partition("?")[0] if href != value else ""
+        short = href.partition("/doc/")[2].partition("?")[0] if href and href != value else ""
         text = label or short or shorten(value, prefixes).strip("<>")
-        return Cell(text, href, "uri", value)
+        return Cell(text, href or None, "uri", value)
     if kind == "bnode":
         return Cell(f"_:{value}", None, "bnode", value)
     # A web address given as text (STR(?source), xsd:anyURI) is a link all the same.

@@ -21,7 +21,7 @@ from citygraph.store import BuildInfo
 from citygraph.web.conditional import respond
 from citygraph.web.current import runtime, site
 from citygraph.web.i18n import WORKBENCH, choose_language, texts
-from citygraph.web.links import page_link
+from citygraph.web.links import page_link, safe_href
 from citygraph.web.negotiation import negotiate_request, resolve
 from citygraph.web.query import answer_response, run_query
 from citygraph.workbench import glance, library, page, table
@@ -119,8 +119,9 @@ def _lang_url(lang: str) -> str:
 
 
 def _link(iri: str) -> str:
-    """The page of a data IRI (keeping an explicit ?lang=), or the IRI itself."""
-    return page_link(iri) or iri
+    """The page of a data IRI (keeping an explicit ?lang=), or the IRI itself when it is
+    safe as a link (http(s), mailto); otherwise no link."""
+    return page_link(iri) or safe_href(iri) or ""
 
 
 def _results(query: str) -> tuple[page.ResultView | None, CitygraphError | None]:
