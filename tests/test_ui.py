@@ -91,6 +91,7 @@ def test_queries_for_browsers_and_machines(client: Any) -> None:
     page = html(client, "/queries?lang=de")
     assert "Beispielabfragen" in page
     assert 'href="/query?example=oldest-partnership&amp;lang=de"' in page
+    assert 'href="/queries.json" type="application/json"' in page
     assert client.get("/queries").mimetype == "application/json"
     assert client.get("/queries", headers={"Accept": "*/*"}).mimetype == "application/json"
     assert client.get("/queries.json", headers={"Accept": BROWSER}).mimetype == "application/json"
