@@ -15,13 +15,14 @@ from flask.testing import FlaskClient
 from citygraph.app import create_app
 from citygraph.cli import main
 from citygraph.config import load_config
-from tests.conftest import FIXTURES, ROOT
+from tests.helpers import FIXTURES, ROOT
 
 SECOND_CITY = FIXTURES / "second-city"
 PAGES = ["/", "/?lang=de", "/glance", "/glance?lang=de", "/catalog.ttl",
          "/.well-known/void.ttl", "/sparql", "/sparql?format=turtle",
          "/doc/city/musterstadt", "/doc/city/testhausen?lang=de",
-         "/doc/relation/musterstadt-testhausen", "/doc/city/musterstadt.ttl"]
+         "/doc/relation/musterstadt-testhausen", "/doc/city/musterstadt.ttl",
+         "/network/", "/network/city?city=Musterstadt&depth=2", "/network/ranking/degree"]
 
 
 @pytest.fixture(scope="module")

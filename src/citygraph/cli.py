@@ -276,18 +276,21 @@ def serve(ctx: click.Context, store: Path | None, data_dir: Path | None, host: s
 @click.option("--triples", type=int, default=None,
               help="Approximate size instead of --cities (e.g. 100000, 1000000).")
 @click.option("--seed", type=int, default=0, help="Random seed (same seed, same file).")
+@click.option("--relations", type=click.IntRange(1), default=None,
+              help="About this many relations in all (default: 4 for every 3 cities).")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="Output file (.nt or .ttl).")
 @click.pass_context
 def synth(ctx: click.Context, cities: int | None, triples: int | None, seed: int,
-          out: Path) -> None:
+          relations: int | None, out: Path) -> None:
     """Write a synthetic graph in citygraph's model (for benchmarks and scale tests)."""
     from citygraph.synth import cities_for_triples, write_synthetic
 
     if (cities is None) == (triples is None):
         raise click.UsageError("give exactly one of --cities and --triples")
     count = cities if cities is not None else cities_for_triples(triples or 0)
-    written = write_synthetic(out, count, seed=seed, base=get_config(ctx).base_iri)
+    written = write_synthetic(out, count, seed=seed, base=get_config(ctx).base_iri,
+                              relations=relations)
     click.echo(f"wrote {written} triples for {count} cities to {out}", err=True)
 
 
@@ -372,3 +375,12 @@ def diff_command(ctx: click.Context, from_build: str | None, to_build: str | Non
     click.echo("\n".join(lines))
     for path in written:
         click.echo(f"wrote {path}", err=True)
+
+
+def _register_network() -> None:
+    from citygraph.network.command import network_command
+
+    main.add_command(network_command)
+
+
+_register_network()

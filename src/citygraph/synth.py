@@ -162,9 +162,11 @@ class Plan(NamedTuple):
     cities: int
     networks: int
     sources: int
+    per_city: float | None = None  # relations per city when asked for (--relations)
 
 
-def write_synthetic(out: Path, cities: int, seed: int = 0, base: str = DEFAULT_BASE) -> int:
+def write_synthetic(out: Path, cities: int, seed: int = 0, base: str = DEFAULT_BASE,
+                    relations: int | None = None) -> int:
     """Write ``cities`` synthetic cities with their relations to ``out``; the number of triples.
 
     ``.ttl`` gives Turtle with prefixes, any other extension N-Triples; IRIs are absolute under
@@ -172,7 +174,8 @@ def write_synthetic(out: Path, cities: int, seed: int = 0, base: str = DEFAULT_B
     """
     if cities < 2:
         raise ValueError("at least 2 cities are needed for a relation")
-    plan = Plan(cities, max(2, cities // CITIES_PER_NETWORK), max(2, cities // CITIES_PER_SOURCE))
+    plan = Plan(cities, max(2, cities // CITIES_PER_NETWORK), max(2, cities // CITIES_PER_SOURCE),
+                relations / cities if relations is not None else None)
     rng = random.Random(seed)
     terms = Terms(base, turtle=out.suffix.lower() == ".ttl")
     tmp = out.with_name(f".{out.name}.tmp")
@@ -218,7 +221,7 @@ def _source(sink: Sink, plan: Plan, rng: random.Random) -> str:
 
 def _write_city_block(sink: Sink, plan: Plan, rng: random.Random, number: int) -> None:
     _write_city(sink, plan, rng, number)
-    partners, twinnings = _pick_partners(rng, number)
+    partners, twinnings = _pick_partners(rng, number, plan.per_city)
     for index, partner in enumerate(partners):
         kind = "Partnership" if index < twinnings else "Friendship"
         relation = _write_relation(sink, plan, rng, (number, partner), kind)
@@ -249,14 +252,21 @@ def _write_city(sink: Sink, plan: Plan, rng: random.Random, number: int) -> None
     sink.add(geometry, "geo:asWKT", t.lit(f"POINT({long} {lat})", None, "wktLiteral", ns="geo"))
 
 
-def _pick_partners(rng: random.Random, number: int) -> tuple[list[int], int]:
+def _pick_partners(rng: random.Random, number: int,
+                   per_city: float | None = None) -> tuple[list[int], int]:
     """Distinct earlier cities and how many of them (the first ones) are town twinnings.
 
     Only earlier cities are drawn, so every pair comes up once (from its younger city) and no
-    relation IRI is written twice.
+    relation IRI is written twice. With ``per_city``, that many relations on average, three in
+    four of them twinnings.
     """
-    wanted_p = rng.choice(PARTNERSHIPS_PER_CITY)
-    wanted_f = rng.choice(FRIENDSHIPS_PER_CITY)
+    if per_city is None:
+        wanted_p = rng.choice(PARTNERSHIPS_PER_CITY)
+        wanted_f = rng.choice(FRIENDSHIPS_PER_CITY)
+    else:
+        total = int(per_city) + (1 if rng.random() < per_city - int(per_city) else 0)
+        wanted_p = sum(1 for _ in range(total) if rng.random() < 0.75)
+        wanted_f = total - wanted_p
     chosen: list[int] = []
     for _ in range(min(wanted_p + wanted_f, number - 1)):
         for _attempt in range(8):

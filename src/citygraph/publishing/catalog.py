@@ -37,9 +37,14 @@ SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 # The two official overview pages the facts start from (docs/model.md, "Sources").
 # EU file-type table codes (http://publications.europa.eu/resource/authority/file-type).
 FILE_TYPES = {"ntriples": "RDF_N_TRIPLES", "turtle": "RDF_TURTLE", "jsonld": "JSON_LD",
-              "nquads": "RDF_N_QUADS", "rdfxml": "RDF_XML", "trig": "RDF_TRIG"}
+              "nquads": "RDF_N_QUADS", "rdfxml": "RDF_XML", "trig": "RDF_TRIG",
+              "network-graphml": "XML", "network-gexf": "XML", "network-csv-edges": "CSV",
+              "network-csv-nodes": "CSV", "network-json": "JSON"}
 FORMAT_LABELS = {"ntriples": "N-Triples", "turtle": "Turtle", "jsonld": "JSON-LD",
-                 "nquads": "N-Quads", "rdfxml": "RDF/XML", "trig": "TriG"}
+                 "nquads": "N-Quads", "rdfxml": "RDF/XML", "trig": "TriG",
+                 "network-graphml": "GraphML", "network-gexf": "GEXF",
+                 "network-csv-edges": "CSV (Kanten/edges)",
+                 "network-csv-nodes": "CSV (Knoten/nodes)", "network-json": "JSON (node-link)"}
 THEMES = {  # EU data-theme table; labels as in DCAT-AP.de 2.0, Konvention 30
     "REGI": {"de": "Regionen und Städte", "en": "Regions and cities"},
     "INTR": {"de": "Internationale Themen", "en": "International issues"},
@@ -150,13 +155,20 @@ def _dump_distribution(out: Triples, data: CatalogInput, dump: DumpFile) -> None
     out.add(dist, v.RDF + "type", v.DCAT + "Distribution")
     label = FORMAT_LABELS.get(dump.format, dump.format)
     zipped = " (gzip)" if dump.compression else ""
-    out.labels(dist, v.DCT + "title", {"de": f"Gesamtabzug als {label}{zipped}",
-                                       "en": f"Full dump as {label}{zipped}"})
-    unit = "Quads (mit benanntem Graphen)" if dump.format == "nquads" else "Tripel"
-    out.labels(dist, v.DCT + "description", {
-        "de": f"{dump.triples} {unit} des Builds {data.info.build_id}.",
-        "en": f"{dump.triples} {'quads' if dump.format == 'nquads' else 'triples'} "
-              f"of build {data.info.build_id}."})
+    if dump.format.startswith("network-"):  # the relation network as a file (research.md)
+        out.labels(dist, v.DCT + "title", {"de": f"Beziehungsnetz als {label}",
+                                           "en": f"Relation network as {label}"})
+        out.labels(dist, v.DCT + "description", {
+            "de": f"{dump.triples} Beziehungen des Builds {data.info.build_id}.",
+            "en": f"{dump.triples} relations of build {data.info.build_id}."})
+    else:
+        out.labels(dist, v.DCT + "title", {"de": f"Gesamtabzug als {label}{zipped}",
+                                           "en": f"Full dump as {label}{zipped}"})
+        unit = "Quads (mit benanntem Graphen)" if dump.format == "nquads" else "Tripel"
+        out.labels(dist, v.DCT + "description", {
+            "de": f"{dump.triples} {unit} des Builds {data.info.build_id}.",
+            "en": f"{dump.triples} {'quads' if dump.format == 'nquads' else 'triples'} "
+                  f"of build {data.info.build_id}."})
     out.add(dist, v.DCAT + "accessURL", url)  # Konvention 39: same as the download URL
     out.add(dist, v.DCAT + "downloadURL", url)
     out.add(dist, v.DCAT + "mediaType", v.IANA + dump.media_type)

@@ -149,6 +149,7 @@ def write_dumps(build_path: Path, info: BuildInfo, out_dir: Path) -> list[DumpFi
     prefixes = data_prefixes(info.base_iri)
     files = [_write_one(store, info, spec, out_dir, prefixes) for spec in DUMP_SPECS]
     triple_counts = {f.triples for f in files if f.format != "nquads"}
+    files += _network_files(store, info, out_dir)
     manifest = Manifest(
         build_id=info.build_id, built_at=info.built_at, base_iri=info.base_iri,
         generated_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -169,6 +170,24 @@ def _write_one(store: ox.Store, info: BuildInfo, spec: DumpSpec, out_dir: Path,
     return DumpFile(name=name, format=spec.format, extension=spec.extension,
                     media_type=spec.media.mime, compression="gzip" if spec.compressed else None,
                     size=size, sha256=digest, triples=count)
+
+
+def _network_files(store: ox.Store, info: BuildInfo, out_dir: Path) -> list[DumpFile]:
+    """The whole relation network for Gephi, networkx, R (docs/research.md); ``triples``
+    holds the number of relations."""
+    from citygraph.network.export import whole_network_files
+
+    files = []
+    for fmt, extension, media_type, body, relations in whole_network_files(store):
+        name = f"citygraph-{info.built_at[:10]}-{info.build_id}.{extension}"
+        tmp = out_dir / f".{name}.tmp-{os.getpid()}"
+        with _output(tmp, False) as handle:
+            handle.write(body)
+        size, digest = _measure(tmp)
+        os.replace(tmp, out_dir / name)
+        files.append(DumpFile(name=name, format=fmt, extension=extension, media_type=media_type,
+                              compression=None, size=size, sha256=digest, triples=relations))
+    return files
 
 
 @contextlib.contextmanager

@@ -77,6 +77,8 @@ def _general(out: Triples, data: VoidInput, ds: str) -> None:
 def _access(out: Triples, data: VoidInput, ds: str) -> None:
     out.add(ds, v.VOID + "sparqlEndpoint", data.url("/sparql"))
     for dump in data.manifest.files:
+        if dump.format not in FORMAT_IRIS:  # the relation network files are not RDF
+            continue
         out.add(ds, v.VOID + "dataDump", data.url("/dumps/" + dump.name))
         out.add(ds, v.VOID + "feature", FORMATS + FORMAT_IRIS[dump.format])
     out.add(ds, v.RDFS + "seeAlso", data.url("/changes"))  # change sets (Activity Streams)

@@ -1,0 +1,1 @@
+"""The relation network: extraction from the store, measures, views, files and pages."""
