@@ -26,6 +26,7 @@ from citygraph.sparql.engine import Answer, QueryJob, evaluate
 from citygraph.sparql.memory import (
     RECYCLE_SHARE,
     died_of_memory,
+    lift_address_space_limit,
     limit_address_space,
     over_limit,
     peak_rss,
@@ -121,7 +122,9 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
             wanted = job.build_path or str(store_dir.current_build().path)
             if store is None or wanted != target:
                 store, target = None, wanted
+                lift_address_space_limit()
                 store = open_read_only(Path(wanted))
+                limit_address_space(settings.memory_limit)
             conn.send(("ok", evaluate(store, job, settings.prefixes)))
         except CitygraphError as exc:
             # Type, status, code and headers (Retry-After…) survive the pipe.
