@@ -9,6 +9,7 @@ Every check is linear in the query length. The query processes also run without 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from citygraph.errors import BadQuery, ErrorCode, Forbidden, PayloadTooLarge
@@ -104,8 +105,12 @@ class Checked:
     query: str
 
 
+@functools.lru_cache(maxsize=1024)
 def check_query(query: str, limits: Limits) -> Checked:
-    """Raise a CitygraphError when the query breaks a rule of the public endpoint."""
+    """Raise a CitygraphError when the query breaks a rule of the public endpoint.
+
+    Passing queries are remembered (the same text passes again), so a repeated query costs
+    no tokenising; a refused one is checked again each time (it is not cached)."""
     if len(query) > limits.max_length:
         raise PayloadTooLarge(f"the query has {len(query)} characters; this endpoint accepts at "
                               f"most {limits.max_length}")

@@ -20,7 +20,7 @@ from citygraph.sparql.engine import Dataset
 from citygraph.sparql.service import describe_service
 from citygraph.web.conditional import respond
 from citygraph.web.current import runtime, site
-from citygraph.web.negotiation import best, best_for_request, negotiate, negotiate_request, resolve
+from citygraph.web.negotiation import best_for_request, negotiate_request, query_formats
 from citygraph.web.query import answer_response, run_query
 
 bp = Blueprint("sparql", __name__)
@@ -40,23 +40,8 @@ def _format_params() -> list[str]:
 
 
 def _accept_names() -> tuple[str, ...]:
-    """The format to use for results and the one for graphs: the first format= value that
-    means one of them, else the Accept header (SPARQLWrapper sends several format= values)."""
-    overrides = _format_params()
-    groups = (of_kinds(Kind.RESULTS), of_kinds(*RDF_KINDS))
-    chosen = [next((m for o in overrides if (m := resolve(o, offered)) is not None), None)
-              for offered in groups]
-    accept = request.accept_mimetypes
-    if overrides and not any(chosen):
-        negotiate(of_kinds(Kind.RESULTS, *RDF_KINDS), accept, override=overrides[0])
-    names = []
-    for offered, media in zip(groups, chosen, strict=True):
-        media = media or best(offered, accept)
-        if media is not None:
-            names.append(media.name)
-    if not names:
-        negotiate(of_kinds(Kind.RESULTS, *RDF_KINDS), accept)
-    return tuple(names)
+    """The result format and the graph format of this request (web.negotiation)."""
+    return query_formats(request.headers.get("Accept", ""), tuple(_format_params()))
 
 
 def run(query: str, dataset: Dataset, max_rows: int) -> Response:
