@@ -78,14 +78,11 @@ class Edge:
     end: str | None = None
     status: str | None = None
     sources: list[str] = field(default_factory=list)  # the start date's, else the relation's
+    start_year: int | None = field(init=False)
+    end_year: int | None = field(init=False)
 
-    @property
-    def start_year(self) -> int | None:
-        return _year(self.start)
-
-    @property
-    def end_year(self) -> int | None:
-        return _year(self.end)
+    def __post_init__(self) -> None:  # parsed once: every date filter reads them
+        self.start_year, self.end_year = _year(self.start), _year(self.end)
 
     def other(self, iri: str) -> str:
         return self.b if iri == self.a else self.a

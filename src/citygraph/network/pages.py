@@ -17,7 +17,7 @@ from citygraph.network.subgraphs import Filters, Subgraph
 from citygraph.network.texts import texts
 from citygraph.web.current import runtime, site
 
-MAX_TABLE = 500  # relations listed in a page's table; the files hold all
+MAX_TABLE = 200  # relations listed in a page's table; the files hold all
 _networks: dict[str, Network] = {}
 _lock = threading.Lock()
 
