@@ -107,6 +107,8 @@ class Network:
 
     def __post_init__(self) -> None:
         self.adjacency = defaultdict(list)
+        self._graphs = sorted({e.graph for e in self.edges})
+        self._types = sorted({e.type for e in self.edges})
         for edge in self.edges:
             self.adjacency[edge.a].append(edge.index)
             self.adjacency[edge.b].append(edge.index)
@@ -123,10 +125,10 @@ class Network:
         return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
     def graphs(self) -> list[str]:
-        return sorted({e.graph for e in self.edges})
+        return self._graphs
 
     def types(self) -> list[str]:
-        return sorted({e.type for e in self.edges})
+        return self._types
 
     def country_of(self, iri: str) -> str | None:
         node = self.nodes.get(iri)

@@ -188,8 +188,11 @@ def members(net: Network, network_iri: str, filters: Filters = Filters()) -> Sub
 
 def year(net: Network, when: int, filters: Filters = Filters()) -> Subgraph:
     """Relations active in ``when`` (started by then, not ended before), plus undated ones."""
-    bounded = Filters(filters.types, filters.graphs, since=when, until=when)
-    edges = [e for e in net.edges if bounded.admits(e)]
+    admits = None if filters.everything else filters.admits
+    edges = [e for e in net.edges
+             if (e.start_year is None or (e.start_year <= when
+                                          and (e.end_year is None or e.end_year >= when)))
+             and (admits is None or admits(e))]
     nodes = list(dict.fromkeys(n for e in edges for n in (e.a, e.b)))
     return Subgraph(nodes, edges)
 
