@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from citygraph.app import create_app
 from citygraph.cli import main
 from citygraph.config import load_config
-from tests.conftest import FIXTURES, ROOT
+from tests.helpers import FIXTURES, ROOT
 
 SECOND_CITY = FIXTURES / "second-city"
 PAGES = ["/", "/?lang=de", "/glance", "/glance?lang=de", "/catalog.ttl",

@@ -16,7 +16,7 @@ from citygraph.progress import (
     interval_from_env,
     progress_line,
 )
-from tests.conftest import ROOT, run_cli
+from tests.helpers import FIXTURES, ROOT, run_cli
 
 BASE = "https://w3id.org/citygraph/"
 PROGRESS = re.compile(
@@ -43,7 +43,8 @@ def project_with(data: Path, tmp_path: Path, **env: str) -> dict[str, str]:
     """A project of ontology/, shapes/ and the one data file; its environment for the CLI."""
     for name in ("ontology", "shapes"):
         shutil.copytree(ROOT / name, tmp_path / name)
-    (tmp_path / "data").mkdir()
+    # The big file and a dataset description (every data directory names its focal city).
+    shutil.copytree(FIXTURES / "second-city", tmp_path / "data")
     shutil.copy(data, tmp_path / "data" / "big.nt")
     return {"CITYGRAPH_PROJECT_DIR": str(tmp_path), "CITYGRAPH_STORE": str(tmp_path / "store"),
             **env}

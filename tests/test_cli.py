@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import rdflib
 
-from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.helpers import FIXTURES, ROOT, run_cli
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 PARTNERSHIP_COUNT = ("SELECT (COUNT(?r) AS ?n) WHERE "
@@ -91,10 +94,14 @@ def test_validate_reports_syntax_errors_with_file_and_line(tmp_path: Path) -> No
 
 
 def test_validate_names_unknown_formats_and_missing_files(tmp_path: Path) -> None:
-    odd = tmp_path / "facts.xlsx"
+    odd = tmp_path / "facts.docx"
     odd.write_text("x", "utf-8")
     result = run_cli("validate", str(odd))
-    assert result.returncode == 1 and "unknown RDF format '.xlsx'" in result.stderr
+    assert result.returncode == 1 and "unknown RDF format '.docx'" in result.stderr
+    table = tmp_path / "facts.xlsx"  # a table format, but nothing describes it
+    table.write_text("x", "utf-8")
+    result = run_cli("validate", str(table))
+    assert result.returncode == 1 and "no CSVW metadata" in result.stderr
     result = run_cli("validate", str(tmp_path / "missing.ttl"))
     assert result.returncode == 1 and "no such file" in result.stderr
 
@@ -106,11 +113,37 @@ def test_build_then_query(store_dir: Path) -> None:
     assert rows[0]["n"]["value"] == "14"
 
 
+def count_in(fmt: str, text: str) -> str:
+    """The ?n of a one-row, one-column answer, parsed from the format (not searched for)."""
+    if fmt == "json":
+        return str(json.loads(text)["results"]["bindings"][0]["n"]["value"])
+    if fmt == "xml":
+        ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+        literal = ElementTree.fromstring(text).find("r:results/r:result/r:binding/r:literal", ns)
+        assert literal is not None and literal.text is not None
+        return literal.text
+    if fmt == "table":  # header, rule, one row
+        header, rule, row = text.strip("\n").split("\n")
+        assert header.split() == ["?n"] and set(rule) == {"-"}
+        return lexical(row)
+    rows = list(csv.reader(io.StringIO(text), delimiter="," if fmt == "csv" else "\t"))
+    assert rows[0] in (["n"], ["?n"]) and len(rows) == 2
+    return rows[1][0] if fmt == "csv" else lexical(rows[1][0])
+
+
+def lexical(term: str) -> str:
+    """The lexical form of a SPARQL TSV term: ``"14"^^<…>`` or ``14`` → ``14``."""
+    term = term.strip()
+    if term.startswith('"'):
+        return term[1:term.index('"', 1)]
+    return term.split("^^")[0]
+
+
 @pytest.mark.parametrize("fmt", ["table", "json", "xml", "csv", "tsv"])
 def test_query_formats(store_dir: Path, fmt: str) -> None:
     result = run_cli("query", PARTNERSHIP_COUNT, "--format", fmt, "--store", str(store_dir))
     assert result.returncode == 0, result.stderr
-    assert "14" in result.stdout
+    assert count_in(fmt, result.stdout) == "14"
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml"])

@@ -9,7 +9,7 @@ import pytest
 
 from citygraph.config import Config, load_config
 from citygraph.errors import ConfigError
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def test_every_setting_is_documented() -> None:

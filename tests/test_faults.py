@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import ROOT, LiveServer, run_cli, start_server, stop_server
+from tests.helpers import ROOT, LiveServer, run_cli, start_server, stop_server
 
 pytestmark = pytest.mark.server
 
@@ -138,7 +138,8 @@ def project(base_build: tuple[Path, Path, str], tmp_path: Path) -> Path:
 
 
 def cli(project: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return run_cli(*args, env={"CITYGRAPH_PROJECT_DIR": str(project)}, **kwargs)  # type: ignore[arg-type]
+    env = {"CITYGRAPH_PROJECT_DIR": str(project)}
+    return run_cli(*args, env=env, process=True, **kwargs)  # type: ignore[arg-type]
 
 
 def build(project: Path, store: Path, *extra: str) -> str:

@@ -22,7 +22,7 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
 
 pytestmark = pytest.mark.server
 

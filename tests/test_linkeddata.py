@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -16,44 +15,17 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from citygraph.app import create_app
 from citygraph.config import Config
+from tests.helpers import assert_well_formed
 
 CG = Namespace("https://w3id.org/citygraph/def#")
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 VARIANTS = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld",
             "application/rdf+xml": "rdf", "text/html": "html"}
-VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                 "source", "track", "wbr"}
+
 
 
 def iri(config: Config, path: str) -> URIRef:
     return URIRef(config.base_iri + path)
-
-
-class TagBalance(HTMLParser):
-    """Records tags that are closed out of order or never closed (void elements excepted)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in VOID_ELEMENTS:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
-            return
-        self.stack.pop()
-
-
-def assert_well_formed(html: str) -> None:
-    parser = TagBalance()
-    parser.feed(html)
-    parser.close()
-    assert not parser.errors, parser.errors
-    assert not parser.stack, f"never closed: {parser.stack}"
 
 
 def html_of(client: Any, path: str, **headers: str) -> str:
@@ -261,15 +233,26 @@ def test_retired_iris(config: Config, tmp_path: Path) -> None:
 def test_home_page(client: Any) -> None:
     html = html_of(client, "/")
     assert_well_formed(html)
-    counts = dict((label.strip(), int(n)) for n, label in re.findall(
-        r'<li><a href="/sparql\?query=[^"]+"[^>]*>(\d+)</a>([^<]+)</li>', section(html, "counts")))
+    found = re.findall(r'<li><a href="([^"]+)"><span class="ld-count">(\d+)</span>([^<]+)</a></li>',
+                       section(html, "counts"))
+    counts = {label.strip(): int(n) for _, n, label in found}
+    targets = {label.strip(): href.replace("&amp;", "&") for href, _, label in found}
     assert counts["partner cities"] == 14
     assert {"friendship cities", "city networks", "events"} <= set(counts)
+    # A number opens the list of what it counts, as a page (no download).
+    assert targets["partner cities"] == "/list/relation?relation_type=partnership"
+    partners = html_of(client, targets["partner cities"])
+    assert len(rows(partners)) == 14
+    for href in targets.values():
+        response = client.get(href, headers={"Accept": "text/html,*/*;q=0.8"})
+        assert response.status_code == 200 and response.mimetype == "text/html", href
     relations = section(html, "relations")
     assert relations.index("Szczecin") < relations.index("Turku") < relations.index("Raleigh")
-    for path in ("/sparql", "/dumps/", "/catalog", "/def", "/.well-known/void"):
+    for path in ("/sparql", "/dumps/", "/catalog", "/def", "/.well-known/void", "/glance"):
         assert f'href="{path}"' in html
-    assert html.count('href="/sparql?query=') >= 5 + 3
+    # Examples open the workbench with the query run, not the raw endpoint.
+    assert 'href="/sparql?query=' not in html
+    assert html.count('href="/query?query=') >= 5
 
 
 # --- Listings ------------------------------------------------------------------------------------

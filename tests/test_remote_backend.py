@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.competency.test_competency import QUERIES, check_answer
-from tests.conftest import LiveServer, run_cli, start_server, stop_server
+from tests.helpers import LiveServer, run_cli, start_server, stop_server
 from tests.virtuoso import Virtuoso, start_virtuoso, virtuoso_available
 
 pytestmark = pytest.mark.virtuoso

@@ -10,7 +10,7 @@ import rdflib
 
 from citygraph.synth import write_synthetic
 from citygraph.validation import ValidationReport, validate
-from tests.conftest import FIXTURES, ROOT
+from tests.helpers import FIXTURES, ROOT
 
 BASE = "https://w3id.org/citygraph/"
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))

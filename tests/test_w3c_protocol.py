@@ -36,7 +36,7 @@ import requests
 from rdflib import RDF, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
-from tests.conftest import W3C_DIR, LiveServer
+from tests.helpers import W3C_DIR, LiveServer
 
 MANIFEST = W3C_DIR / "manifest.ttl"
 SD_MANIFEST = W3C_DIR / "service-description-manifest.ttl"

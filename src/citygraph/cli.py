@@ -74,21 +74,35 @@ def main(ctx: click.Context, config_file: Path | None) -> None:
         fail(exc.message, 2)
 
 
-def run_validation(config: Config, files: list[Path]) -> bool:
+def run_validation(config: Config, files: list[Path], report: Path | None = None) -> bool:
+    from citygraph.tables.schema import is_table
     from citygraph.validation import validate  # rdflib and pyshacl: only when validating
 
-    report = validate(files, ontology=sorted(config.ontology_dir.glob("*.ttl")),
+    if report is not None or any(is_table(p) for p in files):
+        from citygraph.tables.check import validate_with_tables
+
+        return validate_with_tables(config, files, report)
+
+    result = validate(files, ontology=sorted(config.ontology_dir.glob("*.ttl")),
                       shapes=sorted(config.shapes_dir.glob("*.ttl")),
                       base_iri=config.base_iri, root=Path.cwd())
-    click.echo(report.text(), err=not report.conforms)
-    return report.conforms
+    click.echo(result.text(), err=not result.conforms)
+    return result.conforms
+
+
+def report_option(func: F) -> F:
+    return click.option("--report", type=click.Path(path_type=Path), default=None,
+                        help="Write the problems of table rows as CSV (file, row, column, "
+                             "value, message_de, message_en).")(func)
 
 
 @main.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @data_option
+@report_option
 @click.pass_context
-def validate_command(ctx: click.Context, files: tuple[Path, ...], data_dir: Path | None) -> None:
+def validate_command(ctx: click.Context, files: tuple[Path, ...], data_dir: Path | None,
+                     report: Path | None) -> None:
     """Validate ontology + data (or FILES) against the SHACL shapes; exit 1 on any violation."""
     config = get_config(ctx, data_dir=data_dir)
     paths = list(files) or data_files(config)
@@ -97,15 +111,17 @@ def validate_command(ctx: click.Context, files: tuple[Path, ...], data_dir: Path
     for path in paths:
         if not path.is_file():
             raise DataError(f"{path}: no such file")
-    if not run_validation(config, paths):
+    if not run_validation(config, paths, report):
         sys.exit(1)
 
 
 def require_description(paths: list[Path], config: Config) -> None:
     """The data directory must describe its dataset (cg:focalCity): the site reads it."""
     from citygraph.site import has_description
+    from citygraph.tables.schema import is_table
 
-    if not has_description(paths, config.base_iri):
+    # tables hold facts, not the description; their rows are checked (and reported) apart
+    if not has_description([p for p in paths if not is_table(p)], config.base_iri):
         raise DataError(f"{config.data_path}: no dataset description; one data file must "
                         "describe the dataset with cg:focalCity (see data/dataset.ttl)")
 
@@ -116,19 +132,22 @@ def require_description(paths: list[Path], config: Config) -> None:
 @click.option("--skip-validation", is_flag=True, help="Load without SHACL validation.")
 @click.option("--dumps/--no-dumps", default=True,
               help="Write the dumps now (default) or when /dumps/ is first asked for.")
+@report_option
 @click.pass_context
 def build(ctx: click.Context, store: Path | None, data_dir: Path | None, skip_validation: bool,
-          dumps: bool) -> None:
+          dumps: bool, report: Path | None = None) -> None:
     """Validate, then build the store in a new directory and swap it in atomically."""
     config = get_config(ctx, store=store, data_dir=data_dir)
     sources = discover(config)
     data = data_files(config)
     require_description(data, config)
-    if not skip_validation and not run_validation(config, data):
+    if not skip_validation and not run_validation(config, data, report):
         fail("build refused: the data does not conform to the shapes; "
              "the previous store is unchanged")
     message, info = backend_for(config).build(sources, stderr_progress)
     click.echo(message)
+    if info is not None:
+        print_changes(config, info)
     if dumps and info is not None:  # a remote server's build has no dump files
         publish_dumps(config, info)
 
@@ -149,6 +168,16 @@ def add(ctx: click.Context, graph: str, file: Path, store: Path | None, dumps: b
     if dumps and info is not None:
         publish_dumps(config, info)
     click.echo(message)
+
+
+def print_changes(config: Config, info: BuildInfo) -> None:
+    """The summary of the build's change set (citygraph.changes)."""
+    from citygraph.changes.changeset import summaries
+    from citygraph.changes.report import summary_lines
+
+    latest = next((s for s in summaries(config.store) if s.get("build") == info.build_id), None)
+    if latest is not None and info.path is not None:
+        click.echo("\n".join(summary_lines(latest, config.base_iri, [info.path])))
 
 
 def publish_dumps(config: Config, info: BuildInfo) -> None:
@@ -263,6 +292,89 @@ def synth(ctx: click.Context, cities: int | None, triples: int | None, seed: int
     written = write_synthetic(out, count, seed=seed, base=get_config(ctx).base_iri,
                               relations=relations)
     click.echo(f"wrote {written} triples for {count} cities to {out}", err=True)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Directory to write the tables and csv-metadata.json into.")
+@click.option("--example", is_flag=True,
+              help="Fill the tables with the partner and friendship relations in the data "
+                   "and their sources.")
+@data_option
+@click.pass_context
+def template(ctx: click.Context, out: Path, example: bool, data_dir: Path | None) -> None:
+    """Write ready-to-fill tables (CSV + CSVW metadata) for the things a city records."""
+    from citygraph.tables.definitions import TABLES
+    from citygraph.tables.template import example_store_rows, write_templates
+
+    config = get_config(ctx, data_dir=data_dir)
+    rows, tables = example_store_rows(config) if example else (None, TABLES)
+    for path in write_templates(out, rows, tables):
+        click.echo(f"wrote {path}", err=True)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import data from other sources into the data directory."""
+
+
+@import_group.command("wikidata")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--retrieved", required=True,
+              help="Date the result was downloaded from the Wikidata Query Service (YYYY-MM-DD).")
+@click.option("--name", default="wikidata-p190", show_default=True,
+              help="File stem (and graph name) of the written Turtle file in the data directory.")
+@data_option
+@click.pass_context
+def import_wikidata_command(ctx: click.Context, file: Path, retrieved: str, name: str,
+                            data_dir: Path | None) -> None:
+    """Import a WDQS result of docs/wikidata-p190.rq (JSON or CSV), aligned by GeoNames ID."""
+    import datetime as dt
+
+    from citygraph.wikidata.importer import import_wikidata, query_text
+
+    try:
+        dt.date.fromisoformat(retrieved)
+    except ValueError:
+        raise click.BadParameter("give the date as YYYY-MM-DD", param_hint="--retrieved") from None
+    if not name.replace("-", "").isalnum():
+        raise click.BadParameter("letters, digits and '-' only", param_hint="--name")
+    config = get_config(ctx, data_dir=data_dir)
+    out = config.data_path / f"{name}.ttl"
+    s = import_wikidata(config, file, retrieved, out, query_text())
+    click.echo(f"imported {s.statements} P190 statements ({s.rows} rows, {s.duplicates} merged), "
+               f"{s.items} items, {s.aligned} aligned by GeoNames ID: {s.triples} triples → "
+               f"{out}")
+
+
+@main.command("diff")
+@click.option("--from", "from_build", default=None,
+              help="Build id to compare from (default: the current build).")
+@click.option("--to", "to_build", default=None,
+              help="Build id to compare to (default: building the data, or --data DIR, now).")
+@click.option("--patch", type=click.Path(path_type=Path), default=None,
+              help="Write the changes as RDF Patch.")
+@click.option("--added", type=click.Path(path_type=Path), default=None,
+              help="Write the added quads as N-Quads.")
+@click.option("--removed", type=click.Path(path_type=Path), default=None,
+              help="Write the removed quads as N-Quads.")
+@store_option
+@data_option
+@click.pass_context
+def diff_command(ctx: click.Context, from_build: str | None, to_build: str | None,
+                 patch: Path | None, added: Path | None, removed: Path | None,
+                 store: Path | None, data_dir: Path | None) -> None:
+    """Show what a build (or building the data now) changes: triples per graph and thing."""
+    from citygraph.changes.report import run_diff
+
+    config = get_config(ctx, store=store, data_dir=data_dir)
+    if to_build is not None and data_dir is not None:
+        raise click.UsageError("give --to BUILD or --data DIR, not both")
+    lines, written = run_diff(config, from_build, to_build, patch=patch, added=added,
+                              removed=removed)
+    click.echo("\n".join(lines))
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
 
 
 def _register_network() -> None:

@@ -21,8 +21,9 @@ from citygraph.formats import rdf_format_for
 from citygraph.inference import materialise
 from citygraph.progress import LoadProgress
 from citygraph.store import BuildInfo, StoreDir, graph_counts
+from citygraph.tables.schema import TABLE_SUFFIXES, is_table
 
-DATA_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl")
+DATA_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", *TABLE_SUFFIXES)
 
 Progress = Callable[[str], None]
 
@@ -36,7 +37,8 @@ class Source:
 
     @property
     def format(self) -> ox.RdfFormat:
-        return rdf_format_for(self.path)
+        # a table (CSVW) yields triples, loaded like N-Triples (see citygraph.tables)
+        return ox.RdfFormat.N_TRIPLES if is_table(self.path) else rdf_format_for(self.path)
 
 
 def _files(directory: Path) -> list[Path]:
@@ -82,10 +84,20 @@ def syntax_message(path: Path, exc: BaseException) -> str:
 
 
 def parse_file(path: Path, base_iri: str) -> Iterator[ox.Quad]:
-    """Stream the quads of one file; unreadable files and syntax errors become DataError."""
+    """Stream the quads of one file; unreadable files and syntax errors become DataError.
+
+    Blank-node labels are scoped to their document (RDF 1.1 Concepts §3.5): each file's
+    ``_:x`` becomes a node of its own, as bulk_load does for the large files.
+    """
+    if is_table(path):
+        from citygraph.tables import table_quads
+
+        yield from table_quads(path, base_iri)
+        return
     fmt = rdf_format_for(path)
     try:
-        yield from ox.parse(path=str(path), format=fmt, base_iri=base_iri)
+        yield from ox.parse(path=str(path), format=fmt, base_iri=base_iri,
+                            rename_blank_nodes=True)
     except SyntaxError as exc:
         raise DataError(syntax_message(path, exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -141,11 +153,21 @@ def build_store(config: Config, sources: list[Source], *, start_from: Path | Non
         path = store_dir.new_build_path()
         try:
             info = _load_build(config, sources, path, start_from, progress)
+            _record_changes(config, store_dir, info)
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
         store_dir.publish(info)
     return info
+
+
+def _record_changes(config: Config, store_dir: StoreDir, info: BuildInfo) -> None:
+    """The change set against the build now current (citygraph.changes), before publishing."""
+    from citygraph.changes.changeset import record
+
+    previous = store_dir.current_build() if store_dir.exists() else None
+    record(config.store, info, previous, max_triples=config.changes_max_triples,
+           keep=max(config.changes_kept, 3))
 
 
 def _compact_and_count(store: ox.Store, progress: Progress, *, large: bool) -> dict[str, int]:
@@ -166,13 +188,24 @@ def _compact_and_count(store: ox.Store, progress: Progress, *, large: bool) -> d
     return counts
 
 
+def _derived_graphs(store: ox.Store, config: Config, progress: Progress) -> None:
+    """Graphs computed from the loaded ones: the comparison with imported Wikidata data."""
+    from citygraph.wikidata.compare import add_comparison
+
+    started = time.monotonic()
+    count = add_comparison(store, config.base_iri, graph_iri(config, "comparison"))
+    if count:
+        progress(f"comparison with Wikidata: {count} triples → {graph_iri(config, 'comparison')} "
+                 f"({time.monotonic() - started:.2f} s)")
+
+
 def _load_build(config: Config, sources: list[Source], path: Path, start_from: Path | None,
                 progress: Progress) -> BuildInfo:
     if start_from is not None:
         ox.Store.read_only(str(start_from)).backup(str(path))
     store = ox.Store(str(path))
     started = time.monotonic()
-    small = [s for s in sources if s.path.stat().st_size < BULK_BYTES]
+    small = [s for s in sources if s.path.stat().st_size < BULK_BYTES or is_table(s.path)]
     store.bulk_extend(_small_quads(small, config.base_iri))
     progress(f"loaded {len(small)} files ({time.monotonic() - started:.2f} s)")
     for source in sources:
@@ -181,6 +214,7 @@ def _load_build(config: Config, sources: list[Source], path: Path, start_from: P
             _bulk_load(store, source, config.base_iri, progress)
             progress(f"loaded {shown(source.path)} → {source.graph} "
                      f"({time.monotonic() - t0:.2f} s)")
+    _derived_graphs(store, config, progress)  # the comparison first: its claims get entailed
     materialise(store, config.base_iri, progress)
     from citygraph.network.measures import add_measures  # networkx: only when building
 

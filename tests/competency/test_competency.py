@@ -28,7 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 QUERY_DIR = ROOT / "src" / "citygraph" / "queries"
 EXPECTED_DIR = Path(__file__).resolve().parent / "expected"

@@ -20,6 +20,7 @@ from citygraph.formats import Kind, MediaType, by_name, of_kinds
 from citygraph.linkeddata import describe, home, iris, pages
 from citygraph.linkeddata.rdfterms import RDF, Graph
 from citygraph.site import pick
+from citygraph.sparql import results
 from citygraph.web.conditional import respond as conditional_respond
 from citygraph.web.current import runtime, site
 from citygraph.web.errors import error_response
@@ -42,9 +43,21 @@ def language() -> str:
 
 
 def respond(body: bytes | str, media: MediaType, tag: str, *,
-            vary: tuple[str, ...] = ("Accept",)) -> Response:
-    """A response with the validators of the current build (``web.conditional``)."""
-    return conditional_respond(body, media, runtime().build(), tag, vary=vary)
+            vary: tuple[str, ...] = ("Accept",), modified: str | None = None) -> Response:
+    """A response with the validators of the current build (``web.conditional``);
+    ``modified``: when the thing last changed, if before the current build."""
+    return conditional_respond(body, media, runtime().build(), tag, vary=vary,
+                               modified=modified)
+
+
+def _entity_modified(thing_iri: str) -> str | None:
+    """The time of the build in which the thing last changed (citygraph.changes)."""
+    from citygraph.changes.changeset import entity_modified
+
+    info = runtime().build()
+    if info.path is None:  # a remote backend keeps no change sets
+        return None
+    return entity_modified(runtime().config.store, info.build_id, thing_iri)
 
 
 def _check_retired(key: iris.Key, area: str, extension: str | None = None) -> None:
@@ -94,8 +107,10 @@ def document(type_: str, slug: str) -> Response:
         vary: tuple[str, ...] = ("Accept", "Accept-Language")
         tag = f"doc/{key.path}/{lang}"
     else:
-        body, vary, tag = runtime().construct(query, media.name), ("Accept",), f"doc/{key.path}"
-    response = respond(body, media, tag, vary=vary)
+        triples = _document_triples(thing_iri, key)
+        body = results.graph(triples, media, runtime().prefixes)
+        vary, tag = ("Accept",), f"doc/{key.path}"
+    response = respond(body, media, tag, vary=vary, modified=_entity_modified(thing_iri))
     response.headers["Content-Location"] = _variant_url(key, media)
     for header in _link_headers(key):
         response.headers.add("Link", header)
@@ -115,16 +130,23 @@ def _link_headers(key: iris.Key) -> list[str]:
     return [*links, f'<{site().licence_deed}>; rel="license"']
 
 
+def _document_triples(thing_iri: str, key: iris.Key) -> list[ox.Triple]:
+    rt = runtime()
+    return describe.document_triples(lambda q: rt.construct(q, "ntriples"), thing_iri,
+                                     iris.doc_iri(base(), key), site().licence_deed)
+
+
 def _document_html(key: iris.Key, thing_iri: str, query: str, lang: str) -> str:
-    graph = Graph.from_ntriples(runtime().construct(query, "ntriples"))
+    graph = Graph.from_triples(_document_triples(thing_iri, key))
     described = site()
+    home_point = pages.home_point(described, lang)
     page = describe.build_page(graph, thing_iri, lang, link, runtime().prefixes,
-                               described.focal_city, pages.home_point(described, lang),
-                               described.city(lang))
+                               described.focal_city, home_point, described.city(lang))
     variants = [(m, _variant_url(key, m)) for m in of_kinds(Kind.GRAPH)]
     return render_template("linkeddata/page.html", page=page, lang=lang, key=key,
-                           map=pages.map_of(page), variants=variants,
-                           licence=described.licence_deed, query_url=pages.sparql_url(query),
+                           map=pages.map_of(page, described.focal_city, home_point),
+                           variants=variants, licence=described.licence_deed,
+                           query_url=pages.sparql_url(query),
                            lang_url=pages.other_lang_url(lang),
                            t=texts(lang, described.city(lang)), site=described)
 
@@ -139,7 +161,8 @@ def index() -> Response:
     html = render_template("linkeddata/home.html", lang=lang, t=texts(lang, described.city(lang)),
                            lang_url=pages.other_lang_url(lang), licence=described.licence_deed,
                            site=described, pick=pick,
-                           examples=[(e.title(lang), pages.sparql_url(e.query))
+                           examples=[(e.title(lang),
+                                      url_for("workbench.query_page", query=e.query))
                                      for e in home.examples(described.focal_city)],
                            **context)
     return respond(html, media, f"home/{lang}", vary=("Accept-Language",))
@@ -164,7 +187,7 @@ def listing(name: str) -> Response:
     else:
         body, media = render_template(
             "linkeddata/list.html", lang=lang, t=texts(lang, described.city(lang)), r=result,
-            types=iris.TYPES, lang_url=pages.other_lang_url(lang),
+            types=iris.LISTED_TYPES, lang_url=pages.other_lang_url(lang),
             licence=described.licence_deed), _media("html")
     response = respond(body, media, tag, vary=("Accept-Language",))
     for header in pages.paging_links(result):
@@ -190,7 +213,7 @@ def _not_here(exc: CitygraphError) -> Response:
         lang = language()
         body: str | bytes = render_template(
             "linkeddata/error.html", lang=lang, t=texts(lang), status=exc.status,
-            message=exc.message, types=iris.TYPES, lang_url=pages.other_lang_url(lang),
+            message=exc.message, types=iris.LISTED_TYPES, lang_url=pages.other_lang_url(lang),
             licence=site().licence_deed)
     else:
         body = _rdf_error(exc, media)

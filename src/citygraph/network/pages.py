@@ -74,8 +74,11 @@ def city_arg(net: Network, name: str, lang: str) -> str:
     if raw in net.nodes:
         return raw
     wanted = raw.casefold()
-    found = sorted(iri for iri, node in net.nodes.items()
-                   if any(label.casefold() == wanted for label in node.labels.values()))
+    # Most relations first: a name shared by several items (an unaligned import) means the
+    # best-connected one.
+    found = sorted((iri for iri, node in net.nodes.items()
+                    if any(label.casefold() == wanted for label in node.labels.values())),
+                   key=lambda iri: (-len(net.adjacency.get(iri, ())), iri))
     if not found:
         raise NotFound(f"no city called '{raw}' in the relation network")
     return found[0]

@@ -74,6 +74,7 @@ def catalog_triples(data: CatalogInput) -> list[ox.Triple]:
     for dump in data.manifest.files:
         _dump_distribution(out, data, dump)
     _sparql(out, data)
+    _changes(out, data)
     _agents(out, data)
     _vocabularies(out, data.site, sorted({FILE_TYPES[f.format] for f in data.manifest.files}))
     return out.items
@@ -127,6 +128,7 @@ def _dataset(out: Triples, data: CatalogInput) -> None:
     out.many(ds, v.PROV + "wasDerivedFrom", list(site.derived_from))
     out.many(ds, v.DCAT + "distribution", [_node(data, d) for d in data.manifest.files])
     out.add(ds, v.DCAT + "distribution", data.node("distribution-sparql"))
+    out.add(ds, v.DCAT + "distribution", data.node("distribution-changes"))
     _temporal(out, data)
 
 
@@ -218,6 +220,26 @@ def _sparql(out: Triples, data: CatalogInput) -> None:
     out.add(service, v.DCT + "accessRights", v.EU + "access-right/PUBLIC")
     out.add(service, v.DCATAP + "availability", v.EU + "planned-availability/STABLE")
     out.add(service, v.DCT + "publisher", data.node("publisher"))
+
+
+def _changes(out: Triples, data: CatalogInput) -> None:
+    """The change sets of the last builds (/changes, Activity Streams 2.0 with RDF Patch and
+    N-Quads files), so a harvester fetches only what changed."""
+    dist = data.node("distribution-changes")
+    out.add(dist, v.RDF + "type", v.DCAT + "Distribution")
+    out.labels(dist, v.DCT + "title", {"de": "Änderungen der letzten Builds",
+                                       "en": "Changes of the last builds"})
+    out.labels(dist, v.DCT + "description", {
+        "de": "Activity-Streams-2.0-Sammlung (JSON-LD) mit einer Seite je Build und Dateien "
+              "im Format RDF Patch und N-Quads (hinzugefügt/entfernt).",
+        "en": "Activity Streams 2.0 collection (JSON-LD) with one page per build and RDF Patch "
+              "and N-Quads files (added/removed)."})
+    out.add(dist, v.DCAT + "accessURL", data.url("/changes"))
+    out.add(dist, v.DCT + "format", v.EU + "file-type/JSON_LD")
+    out.add(dist, v.DCAT + "mediaType", v.IANA + "application/ld+json")
+    out.add(dist, v.DCT + "conformsTo", "https://www.w3.org/TR/activitystreams-core/")
+    _licence(out, dist, data.site)
+    out.add(dist, v.DCATAP + "availability", v.EU + "planned-availability/STABLE")
 
 
 def _agents(out: Triples, data: CatalogInput) -> None:

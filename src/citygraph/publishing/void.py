@@ -81,6 +81,7 @@ def _access(out: Triples, data: VoidInput, ds: str) -> None:
             continue
         out.add(ds, v.VOID + "dataDump", data.url("/dumps/" + dump.name))
         out.add(ds, v.VOID + "feature", FORMATS + FORMAT_IRIS[dump.format])
+    out.add(ds, v.RDFS + "seeAlso", data.url("/changes"))  # change sets (Activity Streams)
     out.add(ds, v.VOID + "uriSpace", text(data.info.base_iri + "id/"))
     out.many(ds, v.VOID + "exampleResource", list(data.stats.examples))
     out.many(ds, v.VOID + "vocabulary", sorted(vocabularies(

@@ -4,15 +4,23 @@ read-only Graph Store Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/)
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from werkzeug.exceptions import ClientDisconnected
 
-from citygraph.errors import BadRequest, MethodNotAllowed, NotAcceptable, NotFound
+from citygraph.errors import (
+    BadRequest,
+    CitygraphError,
+    ErrorCode,
+    MethodNotAllowed,
+    NotAcceptable,
+    NotFound,
+)
 from citygraph.formats import Kind, by_name, of_kinds
 from citygraph.sparql import protocol, results
 from citygraph.sparql.engine import Dataset
 from citygraph.sparql.service import describe_service
 from citygraph.web.conditional import respond
 from citygraph.web.current import runtime, site
-from citygraph.web.negotiation import best, best_for_request, negotiate, negotiate_request, resolve
+from citygraph.web.negotiation import best_for_request, negotiate_request, query_formats
 from citygraph.web.query import answer_response, run_query
 
 bp = Blueprint("sparql", __name__)
@@ -32,23 +40,8 @@ def _format_params() -> list[str]:
 
 
 def _accept_names() -> tuple[str, ...]:
-    """The format to use for results and the one for graphs: the first format= value that
-    means one of them, else the Accept header (SPARQLWrapper sends several format= values)."""
-    overrides = _format_params()
-    groups = (of_kinds(Kind.RESULTS), of_kinds(*RDF_KINDS))
-    chosen = [next((m for o in overrides if (m := resolve(o, offered)) is not None), None)
-              for offered in groups]
-    accept = request.accept_mimetypes
-    if overrides and not any(chosen):
-        negotiate(of_kinds(Kind.RESULTS, *RDF_KINDS), accept, override=overrides[0])
-    names = []
-    for offered, media in zip(groups, chosen, strict=True):
-        media = media or best(offered, accept)
-        if media is not None:
-            names.append(media.name)
-    if not names:
-        negotiate(of_kinds(Kind.RESULTS, *RDF_KINDS), accept)
-    return tuple(names)
+    """The result format and the graph format of this request (web.negotiation)."""
+    return query_formats(request.headers.get("Accept", ""), tuple(_format_params()))
 
 
 def run(query: str, dataset: Dataset, max_rows: int) -> Response:
@@ -58,11 +51,23 @@ def run(query: str, dataset: Dataset, max_rows: int) -> Response:
     return answer_response(answer, info, job)
 
 
+def _body() -> bytes:
+    """The request body; 408 when the client does not send it within the server's read
+    deadline (citygraph.server.DeadlineSocket raises a TimeoutError under werkzeug)."""
+    try:
+        return request.get_data()
+    except ClientDisconnected as exc:
+        if isinstance(exc.__context__, TimeoutError):
+            raise CitygraphError("the request body did not arrive in time", status=408,
+                                 code=ErrorCode.REQUEST_TIMEOUT) from None
+        raise
+
+
 @bp.route("/sparql", methods=[*READ_METHODS, *WRITE_METHODS])
 @bp.route("/sparql/", methods=[*READ_METHODS, *WRITE_METHODS])
 def sparql() -> Response:
     parsed = protocol.parse(request.method, request.args.to_dict(flat=False),
-                            request.content_type, request.get_data())
+                            request.content_type, _body())
     if parsed.query is None:
         return service_description()
     return run(parsed.query, parsed.dataset, runtime().config.max_rows)

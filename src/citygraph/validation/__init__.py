@@ -7,6 +7,7 @@ Files are parsed by Oxigraph (fast, precise syntax errors) and copied into rdfli
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,22 +34,42 @@ class LoadedGraph:
     mentions: dict[Node, set[Path]] = field(default_factory=lambda: defaultdict(set))
 
     def add_file(self, path: Path, base_iri: str, *, track: bool = True) -> None:
+        """Add a file; untracked ones (ontology, shapes) are parsed once per version."""
+        if not track:
+            stat = path.stat()
+            triples, quads = _parsed(path, stat.st_mtime_ns, stat.st_size, base_iri)
+            self.graph.addN((s, p, o, self.graph) for s, p, o in triples)
+            self.store.extend(quads)
+            return
         add = self.graph.add
-        quads = []
+        parsed = []
         for quad in parse_file(path, base_iri):
             s, o = from_ox(quad.subject), from_ox(quad.object)
             add((s, URIRef(quad.predicate.value), o))
-            quads.append(ox.Quad(quad.subject, quad.predicate, quad.object))
-            if track:
-                self.origins[s].add(path)
-                self.mentions[o].add(path)
-        self.store.extend(quads)
+            parsed.append(ox.Quad(quad.subject, quad.predicate, quad.object))
+            self.origins[s].add(path)
+            self.mentions[o].add(path)
+        self.store.extend(parsed)
 
     def files_of(self, node: Node | None) -> set[Path]:
         """The files stating something about a node, else the files mentioning it."""
         if node is None:
             return set()
         return self.origins.get(node) or self.mentions.get(node) or set()
+
+
+Triple = tuple[Node, URIRef, Node]
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: Path, mtime_ns: int, size: int, base_iri: str
+            ) -> tuple[tuple[Triple, ...], tuple[ox.Quad, ...]]:
+    """A file's triples as rdflib terms and as Oxigraph quads (the version is in the key)."""
+    triples, quads = [], []
+    for quad in parse_file(path, base_iri):
+        triples.append((from_ox(quad.subject), URIRef(quad.predicate.value), from_ox(quad.object)))
+        quads.append(ox.Quad(quad.subject, quad.predicate, quad.object))
+    return tuple(triples), tuple(quads)
 
 
 @dataclass(frozen=True)
@@ -120,10 +141,14 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _sparql_violations(loaded: LoadedGraph, shapes: Graph, root: Path,
-                       prefixes: dict[str, str]) -> list[Violation]:
-    """Evaluate the node shapes' SPARQL constraints in Oxigraph and drop them from `shapes`."""
+                       prefixes: dict[str, str], skip: frozenset[Node] = frozenset()
+                       ) -> tuple[list[Violation], set[str]]:
+    """Evaluate the node shapes' SPARQL constraints in Oxigraph and drop them from `shapes`;
+    also the names of the shapes whose SPARQL targets were expanded (without ``skip``)."""
     found = []
-    sparql_constraints.expand_sparql_targets(loaded.store, shapes)
+    expanded = sparql_constraints.expand_sparql_targets(loaded.store, shapes, skip)
+    names = {_show(s, prefixes) for s in expanded}
+    names |= {_show(p, prefixes) for s in expanded for p in shapes.objects(s, SH.property)}
     focus_cache: dict[Node, set[Node]] = {}
     for constraint in sparql_constraints.extract(shapes):
         shapes.remove((constraint.shape, SH.sparql, constraint.node))
@@ -140,7 +165,32 @@ def _sparql_violations(loaded: LoadedGraph, shapes: Graph, root: Path,
                 severity=_show(severity, {"sh": PREFIXES["sh"]}),
                 value=_show(hit.value, prefixes),
                 files=tuple(sorted(_relative(p, root) for p in loaded.files_of(hit.focus)))))
-    return found
+    return found, names
+
+
+def _versions(paths: list[Path]) -> tuple[tuple[Path, int, int], ...]:
+    return tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+
+
+@functools.lru_cache(maxsize=4)
+def _ontology_alone(ontology: tuple[tuple[Path, int, int], ...],
+                    shapes: tuple[tuple[Path, int, int], ...], base_iri: str,
+                    root: Path) -> tuple[Violation, ...]:
+    """The violations of the ontology on its own (its terms and concepts), once per version."""
+    return validate([], ontology=[p for p, _, _ in ontology], shapes=[p for p, _, _ in shapes],
+                    base_iri=base_iri, root=root).violations
+
+
+def _known_ontology_nodes(loaded: LoadedGraph, ontology: list[Path], base_iri: str
+                          ) -> frozenset[Node]:
+    """Subjects of the ontology that no data file says anything about: the SPARQL-targeted
+    shapes (ontology terms, concepts) give them the same results as the ontology alone."""
+    subjects: set[Node] = set()
+    for path in ontology:
+        stat = path.stat()
+        subjects.update(s for s, _, _ in _parsed(path, stat.st_mtime_ns, stat.st_size,
+                                                  base_iri)[0])
+    return frozenset(subjects - set(loaded.origins))
 
 
 def load_graphs(files: Iterable[Path], ontology: Iterable[Path], shapes: Iterable[Path],
@@ -165,14 +215,24 @@ def validate(files: Iterable[Path], *, ontology: Iterable[Path], shapes: Iterabl
     """
     import pyshacl  # imported late: it patches rdflib globals on import
 
-    files = list(files)
+    files, ontology, shapes = list(files), list(ontology), list(shapes)
     loaded, shapes_graph = load_graphs(files, ontology, shapes, base_iri)
     prefixes = data_prefixes(base_iri)
-    extra = _sparql_violations(loaded, shapes_graph, root, prefixes) if fast_sparql else []
+    extra: list[Violation] = []
+    if fast_sparql:
+        # The ontology's own terms are checked once (per version) and not again with every
+        # set of data files; only the data and the terms the data describes are checked here.
+        skip = _known_ontology_nodes(loaded, ontology, base_iri) if files else frozenset()
+        extra, skipped_shapes = _sparql_violations(loaded, shapes_graph, root, prefixes, skip)
+        if skip:
+            shown = {_show(n, prefixes) for n in skip}
+            extra += [v for v in _ontology_alone(_versions(ontology), _versions(shapes),
+                                                 base_iri, root)
+                      if v.shape in skipped_shapes and v.focus in shown]
     conforms, results, _ = pyshacl.validate(
         loaded.graph, shacl_graph=shapes_graph, inference="none", advanced=True,
         allow_warnings=False, abort_on_first=False)
-    violations = sorted([*_violations(results, loaded, root, prefixes), *extra],
+    violations = sorted({*_violations(results, loaded, root, prefixes), *extra},
                         key=lambda v: (v.files, v.focus, v.path, v.messages))
     names = tuple(_relative(p, root) for p in files)
     return ValidationReport(conforms=bool(conforms) and not extra,

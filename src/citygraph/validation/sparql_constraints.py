@@ -138,19 +138,25 @@ def focus_nodes(store: ox.Store, shapes: Graph, shape: Node) -> set[Node]:
     return nodes
 
 
-def expand_sparql_targets(store: ox.Store, shapes: Graph) -> None:
-    """Replace SPARQL-based targets (SHACL-AF §2.1) by the sh:targetNode list they select.
+def expand_sparql_targets(store: ox.Store, shapes: Graph, skip: frozenset[Node] = frozenset()
+                          ) -> set[Node]:
+    """Replace SPARQL-based targets (SHACL-AF §2.1) by the sh:targetNode list they select;
+    the shapes that had one.
 
-    The same focus nodes, found by Oxigraph once instead of by rdflib's engine."""
+    The same focus nodes, found by Oxigraph once instead of by rdflib's engine. Nodes in
+    ``skip`` are left out (their results are known from an earlier run)."""
+    expanded = set()
     for shape, target in list(shapes.subject_objects(SH.target)):
         select = shapes.value(target, SH.select)
         if select is None or "$" in str(select).replace("$this", ""):
             continue
         query = prefixes_of(shapes, target) + str(select)
         shapes.remove((shape, SH.target, target))
+        expanded.add(shape)
         for row in _rows(store, query, None):
-            if "this" in row:
+            if "this" in row and row["this"] not in skip:
                 shapes.add((shape, SH.targetNode, row["this"]))
+    return expanded
 
 
 def _fill(message: str, values: dict[str, Node]) -> str:

@@ -10,13 +10,14 @@ the current request.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from citygraph.errors import NotAcceptable, NotFound
-from citygraph.formats import NAME_ALIASES, Kind, MediaType, by_name
+from citygraph.formats import NAME_ALIASES, Kind, MediaType, by_name, of_kinds
 
 # Short names clients send in ?format= that mean something else for a graph result
 # (SPARQLWrapper sends format=xml or format=json for CONSTRUCT too).
@@ -78,6 +79,31 @@ def negotiate(offered: Sequence[MediaType], accept: MIMEAccept, *, suffix: str |
     if media is None:
         raise not_acceptable(offered, override)
     return media
+
+
+@functools.lru_cache(maxsize=256)
+def query_formats(accept_header: str, overrides: tuple[str, ...]) -> tuple[str, ...]:
+    """For a query of unknown form: the format for results and the one for graphs, by name.
+
+    The first format= value that means one of them wins, else the Accept header (SPARQLWrapper
+    sends several format= values). Remembered per (Accept, overrides): clients send few
+    distinct headers, and matching them is a good part of a cached answer's cost.
+    """
+    groups = (of_kinds(Kind.RESULTS), of_kinds(Kind.GRAPH, Kind.DATASET))
+    everything = of_kinds(Kind.RESULTS, Kind.GRAPH, Kind.DATASET)
+    chosen = [next((m for o in overrides if (m := resolve(o, offered)) is not None), None)
+              for offered in groups]
+    accept = parse_accept(accept_header)
+    if overrides and not any(chosen):
+        negotiate(everything, accept, override=overrides[0])
+    names = []
+    for offered, media in zip(groups, chosen, strict=True):
+        media = media or best(offered, accept)
+        if media is not None:
+            names.append(media.name)
+    if not names:
+        negotiate(everything, accept)
+    return tuple(names)
 
 
 def request_override() -> str | None:

@@ -1,0 +1,98 @@
+"""Per-request cost of the point lookup in one process, without HTTP: citygraph with its cache
+(a cache hit), citygraph with the cache off (a query process evaluates), and the floor
+(benchmarks/floor_app.py: Flask + pyoxigraph, no rules), each through Flask's test client,
+in alternating rounds so that the machine's load hits all three alike. Then a profile of
+citygraph's cache hit, grouped by where the time goes.
+
+    python benchmarks/hot_path.py --store STORE [--requests 500] [--rounds 3]
+
+STORE is a citygraph store directory (``citygraph build --store STORE``). The numbers leave
+out gunicorn and the network, which cost the three the same; see docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+QUERY = 'SELECT ?p ?o WHERE { ?s ?lp "Szczecin"@en . ?s ?p ?o }'
+ACCEPT = {"Accept": "application/sparql-results+json"}
+GROUPS = (("citygraph/sparql/guard", "checks"), ("citygraph/web/negotiation", "negotiation"),
+          ("citygraph/web/conditional", "validators"), ("citygraph/metrics", "metrics"),
+          ("citygraph/sparql/runtime", "runtime, cache, fair use"),
+          ("citygraph/", "other citygraph code"), ("werkzeug/test", "test client"),
+          ("werkzeug", "Werkzeug"), ("flask", "Flask"))
+
+
+def per_request(client: Any, requests: int) -> float:
+    """Microseconds per request over ``requests`` calls (all must answer 200)."""
+    started = time.perf_counter()
+    for _ in range(requests):
+        response = client.get("/sparql", query_string={"query": QUERY}, headers=ACCEPT)
+        assert response.status_code == 200, response.data[:200]
+    return (time.perf_counter() - started) / requests * 1e6
+
+
+def profile(client: Any, requests: int) -> list[tuple[str, float]]:
+    """Own time per group of modules, in microseconds per request."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    per_request(client, requests)
+    profiler.disable()
+    totals: dict[str, float] = defaultdict(float)
+    stats: Any = pstats.Stats(profiler).stats
+    for (filename, _, _), (_, _, own, _, _) in stats.items():
+        group = next((name for part, name in GROUPS if part in filename), "Python and C")
+        totals[group] += own / requests * 1e6
+    return sorted(totals.items(), key=lambda kv: -kv[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    from citygraph.app import create_app
+    from citygraph.config import load_config
+
+    os.environ["FLOOR_STORE"] = str(args.store / "current")
+    sys.path.insert(0, str(HERE))
+    import floor_app
+
+    config = load_config(env={}, store=args.store, fair_use_loopback=True)
+    apps = {"citygraph (cache hit)": create_app(config),
+            "citygraph (cache off)": create_app(config.replace(cache_entries=0))}
+    clients = {name: app.test_client() for name, app in apps.items()}
+    clients["floor"] = floor_app.app.test_client()
+    for client in clients.values():
+        per_request(client, 20)  # warm: query processes started, store pages read, cache filled
+    times: dict[str, list[float]] = defaultdict(list)
+    for _ in range(args.rounds):
+        for name, client in clients.items():
+            times[name].append(per_request(client, args.requests))
+    floor = statistics.median(times["floor"])
+    print(f"| {'':22} | µs per request (median of {args.rounds}) | vs floor (req/s ratio) |")
+    print("|---|---|---|")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"| {name:22} | {median:,.0f} | {floor / median:.2f}× |")
+    print("\nWhere a cache hit's time goes (own time, µs per request):")
+    for group, micros in profile(clients["citygraph (cache hit)"], args.requests):
+        print(f"  {group:28} {micros:8.0f}")
+    for app in apps.values():
+        app.extensions["citygraph"].executor.close()
+
+
+if __name__ == "__main__":
+    main()

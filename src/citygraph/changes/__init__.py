@@ -1,0 +1,1 @@
+"""Change sets between builds, ``citygraph diff`` and their publication under /changes."""
