@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from citygraph.app import create_app
 from citygraph.config import Config
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 BASE = "https://w3id.org/citygraph/"
 GRAPH_COUNTS = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")

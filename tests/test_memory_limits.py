@@ -15,7 +15,7 @@ import pytest
 from citygraph.app import create_app
 from citygraph.config import Config
 from citygraph.sparql.memory import MB, rss
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 LIMIT_MB = 160
 JSON = {"Accept": "application/json"}

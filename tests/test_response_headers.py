@@ -13,7 +13,7 @@ import requests
 
 from citygraph.app import create_app
 from citygraph.config import Config
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
 
 COUNT = ("SELECT (COUNT(?r) AS ?n) WHERE "
          "{ ?r a <https://w3id.org/citygraph/def#Partnership> }")

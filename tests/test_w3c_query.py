@@ -25,7 +25,7 @@ import requests
 from citygraph.config import load_config
 from citygraph.loading import Source, build_store
 from citygraph.sparql.guard import engine_tokens, names_dataset
-from tests.conftest import ROOT, LiveServer, start_server, stop_server
+from tests.helpers import ROOT, LiveServer, start_server, stop_server
 from tests.w3c_query import (
     EVALUATION,
     NEGATIVE,

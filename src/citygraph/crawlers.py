@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, request, url_for
 
 from citygraph.errors import NotFound
 from citygraph.linkeddata import iris
-from citygraph.sparql.runtime import Runtime
 from citygraph.web.conditional import conditional
+from citygraph.web.current import runtime
+from citygraph.web.links import local_page
 from citygraph.workbench import library
 
 bp = Blueprint("crawlers", __name__)
@@ -28,18 +29,13 @@ NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FIXED = ("/", "/def", "/catalog", "/dumps/", "/queries", "/glance", "/sparql")
 
 
-def runtime() -> Runtime:
-    rt: Runtime = current_app.extensions["citygraph"]
-    return rt
-
-
 def _resources() -> list[str]:
     """The local page path of every resource under the base, in IRI order."""
     base = runtime().config.base_iri
     rows = runtime().select(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
         FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }} ORDER BY ?s""")
-    keys = (iris.key_of(row["s"]["value"], base) for row in rows if "s" in row)
-    return [url_for("linkeddata.document", type_=k.type, slug=k.slug) for k in keys if k]
+    pages = (local_page(row["s"]["value"]) for row in rows if "s" in row)
+    return [page for page in pages if page]
 
 
 def _paths() -> list[str]:

@@ -168,11 +168,13 @@ class Server(BaseApplication):  # type: ignore[misc]
 
 
 def _warm_up(worker: Any) -> None:
-    """Start the query process before the first request arrives."""
+    """Start and warm the query processes and the store before the worker takes requests
+    (gunicorn calls this before the worker's loop), so the first query is not the slow one."""
     app = worker.wsgi
     runtime = getattr(app, "extensions", {}).get("citygraph")
     if runtime is not None:
-        runtime.executor.warm_up()
+        runtime.warm_up()
+        worker.log.info("citygraph: query processes and store warmed up")
 
 
 def can_isolate_network() -> bool:

@@ -253,11 +253,19 @@ def claims(reader: Reader) -> list[Claim]:
         out.append(Claim(
             property=reader.predicate(predicate.value),
             official=reader.values(predicate.value),
-            official_sources=reader.sources(thing),
+            official_sources=_official_sources(reader, predicate.value),
             value=reader.values(RDF + "object", claim),
             sources=reader.sources(claim),
             note=reader.values(SKOS + "note", claim)))
     return out
+
+
+def _official_sources(reader: Reader, predicate: str) -> list[Value]:
+    """The pages that state the official value a claim disagrees with; none without one."""
+    official = reader.graph.objects(reader.thing, predicate)
+    if not official:
+        return []
+    return _row_sources(reader, predicate, official) or reader.sources(reader.thing)
 
 
 def identifiers(reader: Reader) -> list[Value]:

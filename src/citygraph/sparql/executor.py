@@ -329,13 +329,31 @@ class Executor:
         with contextlib.suppress(OSError):
             self._give_back(_Worker(self.settings))
 
-    def warm_up(self) -> None:
+    def warm_up(self, jobs: tuple[QueryJob, ...] = ()) -> None:
         """Start the whole pool ahead of the first request: no request waits for a child to
-        start, and the memory the server needs is taken at start, not as traffic grows."""
+        start, and the memory the server needs is taken at start, not as traffic grows. The
+        first child then runs all ``jobs`` and every other child the last one (each within the
+        time limit): the page cache is shared, the loaded code paths are not."""
         with self._lock:
             missing = self._size - len(self._idle)
         for _ in range(missing):
             self._give_back(_Worker(self.settings))
+        with self._lock:
+            workers = list(self._idle)
+        for index, worker in enumerate(workers):
+            if not worker.wait_ready(STARTUP_LIMIT):
+                continue
+            for job in jobs if index == 0 else jobs[-1:]:
+                with contextlib.suppress(EOFError, OSError):
+                    worker.conn.send(job)
+                    if worker.conn.poll(self.settings.timeout):
+                        worker.conn.recv()
+                        continue
+                with self._lock:  # too slow or died: a fresh child takes its place
+                    if worker in self._idle:
+                        self._idle.remove(worker)
+                self._retire(worker)
+                break
 
     def close(self) -> None:
         with self._lock:

@@ -157,6 +157,15 @@ class Runtime:
             config.store, self.prefixes, config.query_timeout, self.backend.remote_settings,
             config.query_memory_bytes), size=max(config.threads, 1))
 
+    def warm_up(self) -> None:
+        """Start the query processes and warm them and the store before serving: one pass over
+        every triple (RocksDB's files into the page cache, once) and a page-like lookup in each."""
+        jobs: tuple[QueryJob, ...] = ()
+        if self.backend.remote_settings is None:  # a remote server warms its own store
+            jobs = (QueryJob("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+                    QueryJob("SELECT ?s ?label WHERE { ?s a ?type ; ?p ?label } LIMIT 100"))
+        self.executor.warm_up(jobs)
+
     def build(self) -> BuildInfo:
         """The build the backend serves now; metadata is read once per build."""
         return self.backend.current_build()

@@ -30,6 +30,7 @@ from citygraph.ui.texts import NAV, site_texts
 from citygraph.web.conditional import respond
 from citygraph.web.current import runtime
 from citygraph.web.i18n import LANGUAGES, choose_language
+from citygraph.web.negotiation import best_mime
 
 bp = Blueprint("ui", __name__)
 READ = ["GET", "HEAD"]
@@ -120,7 +121,7 @@ def _page_of(entry: search_mod.Entry) -> str:
 def _wants_json(suffix: str | None) -> bool:
     if suffix == "json" or request.args.get("format") == "json":
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    best = best_mime(["text/html", "application/json"])
     return best == "application/json"
 
 

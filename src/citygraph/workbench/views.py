@@ -22,7 +22,7 @@ from citygraph.web.conditional import respond
 from citygraph.web.current import runtime, site
 from citygraph.web.i18n import WORKBENCH, choose_language, texts
 from citygraph.web.links import page_link, safe_href
-from citygraph.web.negotiation import negotiate_request, resolve
+from citygraph.web.negotiation import best_mime, negotiate_request, resolve
 from citygraph.web.query import answer_response, run_query
 from citygraph.workbench import glance, library, page, table
 
@@ -62,7 +62,7 @@ def _html(body: str, tag: str, status: int = 200) -> Response:
 def _wants_html() -> bool:
     """A browser (text/html preferred to JSON) gets the page; every other client JSON."""
     accept = request.accept_mimetypes
-    best = accept.best_match(["application/json", "text/html"])
+    best = best_mime(["application/json", "text/html"])
     return best == "text/html" and accept["text/html"] > accept["application/json"]
 
 
