@@ -223,3 +223,33 @@ def test_pages_and_files_carry_the_build_validators(client: Any) -> None:
         assert again.status_code == 304
     other = client.get("/network/city?city=Turku")
     assert other.headers["ETag"] != client.get("/network/city?city=Rostock").headers["ETag"]
+
+
+def test_shortest_paths_agree_with_networkx() -> None:
+    import random
+
+    from citygraph.network.model import Edge, Network, Node
+    from citygraph.network.subgraphs import paths
+
+    rng = random.Random(7)
+    pairs = {tuple(sorted(rng.sample(range(300), 2))) for _ in range(450)}
+    edges = [Edge(i, f"r{i}", f"c{a}", f"c{b}", "g") for i, (a, b) in enumerate(sorted(pairs))]
+    net = Network({f"c{i}": Node(f"c{i}") for i in range(300)}, edges, {}, {})
+    graph = nx.Graph((e.a, e.b) for e in edges)
+    graph.add_nodes_from(net.nodes)
+    for _ in range(40):
+        a, b = (f"c{n}" for n in rng.sample(range(300), 2))
+        found, total = paths(net, a, b)
+        try:
+            expected = {tuple(p) for p in nx.all_shortest_paths(graph, a, b)}
+        except nx.NetworkXNoPath:
+            expected = set()
+        assert total == len(expected)
+        walked = set()
+        for path in found:
+            node, nodes = a, [a]
+            for edge in path:
+                node = edge.other(node)
+                nodes.append(node)
+            walked.add(tuple(nodes))
+        assert walked <= expected and len(walked) == min(total, 20)

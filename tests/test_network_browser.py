@@ -1,5 +1,6 @@
-"""The network pages in headless Chromium: drawn and labelled, no sideways scrolling at 390 px,
-no axe-core violations (WCAG 2 A/AA rules, axe-core vendored under static/vendor)."""
+"""The network pages in headless Chromium through the shared harness (tests/browser_harness.py):
+no axe-core violations, no sideways scrolling at 390 px, nothing from another origin, no script
+errors; each view non-empty with a heading, and the drawings name their cities."""
 
 from __future__ import annotations
 
@@ -8,12 +9,10 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import _by, artifacts  # noqa: F401  (fixture; browser: conftest)
+from tests.browser_harness import WIDTHS, artifacts_dir, check_page
 
 pytestmark = pytest.mark.browser
 
-AXE = (Path(__file__).resolve().parent.parent / "src" / "citygraph" / "static" / "vendor"
-       / "axe-core" / "axe.min.js")
 NETWORK = "https://w3id.org/citygraph/id/network/icncm"
 PAGES = {
     "index": "/network/",
@@ -26,38 +25,30 @@ PAGES = {
     "ranking": "/network/ranking/betweenness",
     "ego-de": "/network/city?city=Rostock&lang=de",
 }
+DRAWN = ("ego", "members", "ego-de")
 
 
-def axe_violations(driver: Any) -> list[str]:
-    driver.execute_script(AXE.read_text(encoding="utf-8"))
-    result = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
-        ".then(r => done(r.passes.length ? r.violations.map(v => v.id + ': ' + v.nodes.length"
-        " + ' ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | ')) : ['no rule ran']))"
-        ".catch(e => done(['axe failed: ' + e]));")
-    return list(result)
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return artifacts_dir(tmp_path_factory.mktemp("network-screens"))
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_network_page_in_a_browser(browser: Any, live_server: Any,
-                                   artifacts: Path, name: str) -> None:  # noqa: F811
-    by = _by()
-    browser.set_script_timeout(60)
-    browser.set_window_size(390, 900)
-    browser.get(live_server.url + PAGES[name])
-    browser.save_screenshot(str(artifacts / f"network-{name}-390.png"))
-    heading = browser.find_element(by.TAG_NAME, "h1").text
-    assert heading.strip(), "the page has a visible heading"
-    main = browser.find_element(by.TAG_NAME, "main").text
-    assert len(main) > 200 and "https://w3id.org" not in heading
-    overflow = browser.execute_script(
-        "return document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{name}: {overflow} px wider than a 390 px screen"
-    if name in ("ego", "members", "ego-de"):
-        labels = [t.text for t in browser.find_elements(by.CSS_SELECTOR, "svg.nw-svg text")]
+def test_network_page_in_a_browser(browser: Any, live_server: Any, folder: Path,
+                                   name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    problems = []
+    for device, (width, height) in WIDTHS.items():
+        report = check_page(browser, live_server.url, PAGES[name], f"network-{name}-{device}",
+                            width, height, folder, axe=device == "phone")
+        problems += [f"{device}: {p}" for p in report.problems]
+    assert not problems, "\n".join(problems)
+    heading = browser.find_element(By.TAG_NAME, "h1").text
+    assert heading.strip() and "https://" not in heading
+    assert len(browser.find_element(By.TAG_NAME, "main").text) > 200
+    if name in DRAWN:
+        labels = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "svg.nw-svg text")]
         assert len(labels) >= 2 and all(labels), "the drawing names its cities"
-        assert browser.find_element(by.CSS_SELECTOR, "svg.nw-svg title").get_attribute(
-            "textContent")
-    assert axe_violations(browser) == []
-    browser.set_window_size(1280, 1600)
+        title = browser.find_element(By.CSS_SELECTOR, "svg.nw-svg title")
+        assert title.get_attribute("textContent")

@@ -167,3 +167,24 @@ def test_csv_result_reads_like_json(tmp_path: Path) -> None:
                  env={"CITYGRAPH_PROJECT_DIR": str(root)})
     assert result.exit_code == 0, result.output
     assert "4 P190 statements" in result.output and "3 aligned" in result.output
+
+
+def test_the_imported_twinnings_join_the_relation_network(
+        imported: tuple[Path, dict[str, str]]) -> None:
+    """The network pages and files draw the P190 statements too, on the aligned cities."""
+    root, _ = imported
+    config = load_config(env={}, store=root / "store", project_dir=root)
+    app = create_app(config)
+    try:
+        client = app.test_client()
+        data = client.get("/network/city?city=Rostock&format=json").get_json()
+        external = [e for e in data["edges"] if e["relation_type"] == CG + "ExternalTwinning"]
+        assert external and {e["graph"] for e in external} == {BASE + "graph/wikidata-p190"}
+        targets = {e["target"] for e in external} | {e["source"] for e in external}
+        assert BASE + "id/city/rostock" in targets  # Q-item replaced by the aligned city
+        assert any(t.startswith("http://www.wikidata.org/entity/") for t in targets)
+        page = client.get("/network/city?city=Rostock", headers={"Accept": "text/html"})
+        drawn = page.get_data(as_text=True).split('id="drawn-from"')[1].split("</section>")[0]
+        assert "wikidata-p190" in drawn and "external twinning statement" in drawn
+    finally:
+        app.extensions["citygraph"].executor.close()

@@ -30,7 +30,7 @@ SCHEMA_VALUE = ox.NamedNode("https://schema.org/value")
 # Exact betweenness costs O(nodes · edges); above this many nodes it is estimated from a fixed
 # sample of source nodes (Brandes & Pich 2007), with a fixed seed so builds are reproducible.
 EXACT_BETWEENNESS_NODES = 3000
-BETWEENNESS_SAMPLE = 400
+BETWEENNESS_SAMPLE = 200
 MEASURES = ("degree", "betweenness", "clusteringCoefficient")
 
 METHOD = {

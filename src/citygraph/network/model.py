@@ -35,19 +35,33 @@ EDGES = PREFIXES + """SELECT ?rel ?g ?a ?b ?type ?start ?end ?status ?src WHERE 
     OPTIONAL { ?rel cg:relationType ?type } OPTIONAL { ?rel schema:startDate ?start }
     OPTIONAL { ?rel schema:endDate ?end } OPTIONAL { ?rel cg:status ?status }
     OPTIONAL { ?rel dct:source ?src } } }"""
+# Twinnings another source states between its own items (ontology/external-sources.ttl, the
+# Wikidata P190 import): edges of type cg:ExternalTwinning; an item aligned with a citygraph
+# authority (skos:exactMatch) is that authority's node.
+EXTERNAL = "https://w3id.org/citygraph/def#ExternalTwinning"
+EXTERNAL_EDGES = PREFIXES + """SELECT ?rel ?g ?a ?b ?start ?end ?src WHERE {
+  GRAPH ?g { ?rel a cg:ExternalTwinning ; cg:externalPartner ?a , ?b . FILTER(STR(?a) < STR(?b))
+    OPTIONAL { ?rel schema:startDate ?start } OPTIONAL { ?rel schema:endDate ?end }
+    OPTIONAL { ?rel dct:source ?src } } }"""
+ALIGNED = PREFIXES + """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?r ?q WHERE { GRAPH ?g { ?r skos:exactMatch ?q . ?r0 cg:externalPartner ?q } }"""
 # Every authority of the network (partners and members of city networks).
 NODE_SET = """{ SELECT DISTINCT ?n WHERE { { GRAPH ?g0 { ?r0 cg:partner ?n } }
+  UNION { GRAPH ?g0 { ?r0 cg:externalPartner ?n } }
   UNION { GRAPH ?g0 { ?n org:memberOf ?net0 } } } }"""
 LABELS = PREFIXES + f"""SELECT ?n ?label (LANG(?label) AS ?lang) WHERE {{ {NODE_SET}
   GRAPH ?g {{ ?n rdfs:label ?label }} }}"""
 PLACES = PREFIXES + f"""SELECT ?n ?lat ?long ?country WHERE {{ {NODE_SET}
   OPTIONAL {{ GRAPH ?g1 {{ ?n wgs:lat ?lat ; wgs:long ?long }} }}
   OPTIONAL {{ GRAPH ?g2 {{ ?n schema:containedInPlace ?country }}
-             GRAPH ?g3 {{ ?country a schema:Country }} }} }}"""
+             FILTER(STRSTARTS(STR(?country), "http://www.wikidata.org/entity/")
+                    || EXISTS {{ GRAPH ?g3 {{ ?country a schema:Country }} }}) }} }}"""
 # Labels of what a view names besides the nodes: countries, relation types and statuses (SKOS
 # concepts), city networks. Named graphs have no labels; views show their IRI's last segment.
 OTHER_LABELS = PREFIXES + """SELECT ?x ?label (LANG(?label) AS ?lang) WHERE {
-  GRAPH ?g0 { { ?x a schema:Country } UNION { ?x a skos:Concept } UNION { ?x a cg:CityNetwork } }
+  { GRAPH ?g0 { { ?x a schema:Country } UNION { ?x a skos:Concept }
+                UNION { ?x a cg:CityNetwork } } }
+  UNION { VALUES ?x { cg:ExternalTwinning } }
   GRAPH ?g { ?x rdfs:label ?label } }"""
 MEMBERS = PREFIXES + "SELECT DISTINCT ?n ?net WHERE { GRAPH ?g { ?n org:memberOf ?net } }"
 # The pages that state a relation's start date (docs/model.md, "Provenance per fact"): the
@@ -78,14 +92,11 @@ class Edge:
     end: str | None = None
     status: str | None = None
     sources: list[str] = field(default_factory=list)  # the start date's, else the relation's
+    start_year: int | None = field(init=False)
+    end_year: int | None = field(init=False)
 
-    @property
-    def start_year(self) -> int | None:
-        return _year(self.start)
-
-    @property
-    def end_year(self) -> int | None:
-        return _year(self.end)
+    def __post_init__(self) -> None:  # parsed once: every date filter reads them
+        self.start_year, self.end_year = _year(self.start), _year(self.end)
 
     def other(self, iri: str) -> str:
         return self.b if iri == self.a else self.a
@@ -110,6 +121,8 @@ class Network:
 
     def __post_init__(self) -> None:
         self.adjacency = defaultdict(list)
+        self._graphs = sorted({e.graph for e in self.edges})
+        self._types = sorted({e.type for e in self.edges})
         for edge in self.edges:
             self.adjacency[edge.a].append(edge.index)
             self.adjacency[edge.b].append(edge.index)
@@ -126,10 +139,10 @@ class Network:
         return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
     def graphs(self) -> list[str]:
-        return sorted({e.graph for e in self.edges})
+        return self._graphs
 
     def types(self) -> list[str]:
-        return sorted({e.type for e in self.edges})
+        return self._types
 
     def country_of(self, iri: str) -> str | None:
         node = self.nodes.get(iri)
@@ -149,6 +162,7 @@ def extract(select: Select) -> Network:
         src = row.get("src")
         if src and src not in edge.sources:
             edge.sources.append(src)
+    merged = _external(select, edges)
     _date_sources(select, edges.values())
     nodes: dict[str, Node] = {}
     for row in select(LABELS):
@@ -159,6 +173,8 @@ def extract(select: Select) -> Network:
         if row.get("lat") and row.get("long") and node.lat is None:
             node.lat, node.long = _float(row["lat"]), _float(row["long"])
         node.country = node.country or row.get("country")
+    for item in merged:  # an aligned item is drawn as the authority it matches
+        nodes.pop(item, None)
     for edge in edges.values():
         for iri in (edge.a, edge.b):
             nodes.setdefault(iri, Node(iri))
@@ -169,6 +185,30 @@ def extract(select: Select) -> Network:
     for row in select(MEMBERS):
         members[row["net"]].add(row["n"])
     return Network(nodes, list(edges.values()), dict(labels), dict(members))
+
+
+def _external(select: Select, edges: dict[tuple[str, str, str, str], Edge]) -> set[str]:
+    """Add the external twinnings, one edge per pair and graph (a source may state a pair
+    from both sides), endpoints replaced by the authorities they are aligned with."""
+    aligned: dict[str, set[str]] = defaultdict(set)
+    for row in select(ALIGNED):
+        aligned[row["q"]].add(row["r"])
+    node = {q: next(iter(rs)) for q, rs in aligned.items() if len(rs) == 1}
+    for row in select(EXTERNAL_EDGES):
+        a, b = sorted((node.get(row["a"], row["a"]), node.get(row["b"], row["b"])))
+        if a == b:
+            continue
+        key = ("", a, b, row["g"])
+        edge = edges.get(key)
+        if edge is None:
+            edge = edges[key] = Edge(len(edges), row["rel"], a, b, row["g"], EXTERNAL,
+                                     row.get("start"), row.get("end"))
+        elif row.get("start") and (edge.start is None or row["start"] < edge.start):
+            edge.start, edge.start_year = row["start"], _year(row["start"])
+        src = row.get("src")
+        if src and src not in edge.sources:
+            edge.sources.append(src)
+    return set(node)
 
 
 def _date_sources(select: Select, edges: Iterable[Edge]) -> None:

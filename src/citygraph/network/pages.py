@@ -4,10 +4,11 @@ file responses and the page context (language, texts, what a view is drawn from)
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, url_for
 
 from citygraph.errors import BadRequest, NotFound
 from citygraph.network.draw import draw
@@ -18,7 +19,7 @@ from citygraph.network.texts import texts
 from citygraph.web.current import runtime, site
 from citygraph.web.i18n import choose_language
 
-MAX_TABLE = 500  # relations listed in a page's table; the files hold all
+MAX_TABLE = 200  # relations listed in a page's table; the files hold all
 _networks: dict[str, Network] = {}
 _lock = threading.Lock()
 
@@ -71,8 +72,11 @@ def city_arg(net: Network, name: str, lang: str) -> str:
     if raw in net.nodes:
         return raw
     wanted = raw.casefold()
-    found = sorted(iri for iri, node in net.nodes.items()
-                   if any(label.casefold() == wanted for label in node.labels.values()))
+    # Most relations first: a name shared by several items (an unaligned import) means the
+    # best-connected one.
+    found = sorted((iri for iri, node in net.nodes.items()
+                    if any(label.casefold() == wanted for label in node.labels.values())),
+                   key=lambda iri: (-len(net.adjacency.get(iri, ())), iri))
     if not found:
         raise NotFound(f"no city called '{raw}' in the relation network")
     return found[0]
@@ -107,18 +111,19 @@ def page(template: str, net: Network, lang: str, sub: Subgraph | None = None,
     t = texts(lang)
     drawn_from = None
     if sub is not None:
+        per_graph = Counter(e.graph for e in sub.edges)
+        per_type = Counter(e.type for e in sub.edges)
         drawn_from = {
-            "graphs": [(g, net.label(g, lang), sum(1 for e in sub.edges if e.graph == g))
-                       for g in sub.graphs()],
-            "types": [(k, net.label(k, lang), sum(1 for e in sub.edges if e.type == k))
-                      for k in sub.types()]}
+            "graphs": [(g, net.label(g, lang), n) for g, n in sorted(per_graph.items())],
+            "types": [(k, net.label(k, lang), n) for k, n in sorted(per_type.items())]}
         context.setdefault("files", file_links())
         context.setdefault("rows", edge_table(net, sub, lang))
     described = site()
     return render_template(template, lang=lang, t=t, net=net, sub=sub, drawn_from=drawn_from,
                            licence=described.licence_deed, focal=described.focal_city,
                            lang_url=other_lang_url(lang), label=net.label,
-                           draw=lambda s: draw(net, s, lang), max_table=MAX_TABLE, **context)
+                           draw=lambda s: draw(net, s, lang), max_table=MAX_TABLE,
+                           ego_url=url_for("network.ego"), **context)
 
 
 def edge_table(net: Network, sub: Subgraph, lang: str) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ a date filter: they stay in the view and are marked undated.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,7 +26,13 @@ class Filters:
     since: int | None = None
     until: int | None = None
 
+    @property
+    def everything(self) -> bool:
+        return not (self.types or self.graphs) and self.since is None and self.until is None
+
     def admits(self, edge: Edge) -> bool:
+        if self.everything:
+            return True
         if self.types and edge.type not in self.types:
             return False
         if self.graphs and edge.graph not in self.graphs:
@@ -91,42 +97,75 @@ def ego(net: Network, iri: str, depth: int = 1, filters: Filters = Filters()) ->
     return Subgraph(nodes, induced(net, nodes, filters.admits), [iri], levels)
 
 
+def _grow(net: Network, frontier: list[str], dist: dict[str, int],
+          preds: dict[str, list[Edge]], admits: Callable[[Edge], bool]) -> list[str]:
+    """Expand one whole BFS level; predecessors of the new level are complete."""
+    nxt: list[str] = []
+    for node in frontier:
+        level = dist[node] + 1
+        for other, edge in _neighbours(net, node, admits):
+            if other not in dist:
+                dist[other] = level
+                preds[other] = [edge]
+                nxt.append(other)
+            elif dist[other] == level:
+                preds[other].append(edge)
+    return nxt
+
+
+def _walks(node: str, root: str, preds: dict[str, list[Edge]], limit: int) -> list[list[Edge]]:
+    """Up to ``limit`` shortest walks from ``node`` back to ``root`` along ``preds``."""
+    if node == root:
+        return [[]]
+    found: list[list[Edge]] = []
+    for edge in preds[node]:
+        for tail in _walks(edge.other(node), root, preds, limit - len(found)):
+            found.append([edge, *tail])
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def _count(node: str, root: str, preds: dict[str, list[Edge]], memo: dict[str, int]) -> int:
+    if node == root:
+        return 1
+    if node not in memo:
+        memo[node] = sum(_count(e.other(node), root, preds, memo) for e in preds[node])
+    return memo[node]
+
+
 def paths(net: Network, start: str, goal: str,
           filters: Filters = Filters()) -> tuple[list[list[Edge]], int]:
-    """The shortest paths from ``start`` to ``goal`` (at most MAX_PATHS) and how many exist."""
-    preds: dict[str, list[Edge]] = {start: []}
-    dist = {start: 0}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        if goal in dist and dist[node] >= dist[goal]:
-            break
-        for other, edge in _neighbours(net, node, filters.admits):
-            if other not in dist:
-                dist[other] = dist[node] + 1
-                preds[other] = [edge]
-                queue.append(other)
-            elif dist[other] == dist[node] + 1:
-                preds[other].append(edge)
-    if goal not in dist or start == goal:
+    """The shortest paths from ``start`` to ``goal`` (at most MAX_PATHS) and how many exist.
+
+    Bidirectional breadth-first search, one whole level at a time from the smaller side, so a
+    path across a large network visits a fraction of it.
+    """
+    if start == goal:
         return [], 0
-    counts: dict[str, int] = {start: 1}
-    for node in sorted(dist, key=dist.__getitem__):
-        if node != start:
-            counts[node] = sum(counts.get(e.other(node), 0) for e in preds.get(node, ()))
+    sides = ({start: 0}, {goal: 0})
+    preds: tuple[dict[str, list[Edge]], dict[str, list[Edge]]] = ({start: []}, {goal: []})
+    fronts = [[start], [goal]]
+    meet: list[str] = []
+    while fronts[0] and fronts[1] and not meet:
+        side = 0 if len(fronts[0]) <= len(fronts[1]) else 1
+        fronts[side] = _grow(net, fronts[side], sides[side], preds[side], filters.admits)
+        other = sides[1 - side]
+        touching = [n for n in fronts[side] if n in other]
+        if touching:
+            best = min(sides[side][n] + other[n] for n in touching)
+            meet = [n for n in touching if sides[side][n] + other[n] == best]
+    memo: tuple[dict[str, int], dict[str, int]] = ({}, {})
+    total = sum(_count(m, start, preds[0], memo[0]) * _count(m, goal, preds[1], memo[1])
+                for m in meet)
     found: list[list[Edge]] = []
-
-    def walk(node: str, tail: list[Edge]) -> None:
-        if len(found) >= MAX_PATHS:
-            return
-        if node == start:
-            found.append(list(reversed(tail)))
-            return
-        for edge in preds[node]:
-            walk(edge.other(node), [*tail, edge])
-
-    walk(goal, [])
-    return found, counts[goal]
+    for m in meet:
+        for head in _walks(m, start, preds[0], MAX_PATHS):
+            for tail in _walks(m, goal, preds[1], MAX_PATHS - len(found)):
+                found.append([*reversed(head), *tail])
+                if len(found) >= MAX_PATHS:
+                    return found, total
+    return found, total
 
 
 def path_subgraph(found: list[list[Edge]], start: str, goal: str) -> Subgraph:
@@ -149,8 +188,11 @@ def members(net: Network, network_iri: str, filters: Filters = Filters()) -> Sub
 
 def year(net: Network, when: int, filters: Filters = Filters()) -> Subgraph:
     """Relations active in ``when`` (started by then, not ended before), plus undated ones."""
-    bounded = Filters(filters.types, filters.graphs, since=when, until=when)
-    edges = [e for e in net.edges if bounded.admits(e)]
+    admits = None if filters.everything else filters.admits
+    edges = [e for e in net.edges
+             if (e.start_year is None or (e.start_year <= when
+                                          and (e.end_year is None or e.end_year >= when)))
+             and (admits is None or admits(e))]
     nodes = list(dict.fromkeys(n for e in edges for n in (e.a, e.b)))
     return Subgraph(nodes, edges)
 

@@ -39,7 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "files hold all.", "networks": "City networks", "query": "The same in SPARQL",
         "members_count": "members", "unknown": "unknown", "none": "No relations.",
         "per_year": "per year", "measures_of": "Measures of this city",
-        "whole": "Whole network",
+        "whole": "Whole network", "no_date": "undated",
     },
     "de": {
         "home": "Start", "lists": "Listen", "other_lang": "English", "data_licence": "Datenlizenz",
@@ -79,6 +79,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "networks": "Städtenetzwerke", "query": "Dasselbe in SPARQL",
         "members_count": "Mitglieder", "unknown": "unbekannt", "none": "Keine Beziehungen.",
         "per_year": "je Jahr", "measures_of": "Maße dieser Stadt", "whole": "Ganzes Netz",
+        "no_date": "undatiert",
     },
 }
 
