@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from citygraph.app import create_app
 from citygraph.cli import main
 from citygraph.config import load_config
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 TURKU = "https://w3id.org/citygraph/id/relation/rostock-turku"
 

@@ -16,7 +16,7 @@ import pytest
 
 from citygraph.app import create_app
 from citygraph.config import Config, load_config
-from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.helpers import FIXTURES, ROOT, run_cli
 
 CITY = "https://w3id.org/citygraph/id/city/"
 ROSTOCK, TURKU, RIGA = CITY + "rostock", CITY + "turku", CITY + "riga"

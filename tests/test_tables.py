@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from citygraph.cli import main
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 BASE = "https://w3id.org/citygraph/"
 CITIES = "id,label_de,label_en,country,geonames,lat,long,source\n" \

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from citygraph.app import create_app
 from citygraph.cli import main
 from citygraph.config import load_config
-from tests.conftest import FIXTURES, ROOT
+from tests.helpers import FIXTURES, ROOT
 
 FIXTURE = FIXTURES / "wikidata" / "p190-fixture.json"
 BASE = "https://w3id.org/citygraph/"

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, request, url_for
 
 from citygraph.errors import NotFound
 from citygraph.linkeddata import iris
-from citygraph.sparql.runtime import Runtime
 from citygraph.web.conditional import conditional
+from citygraph.web.current import runtime
 from citygraph.workbench import library
 
 bp = Blueprint("crawlers", __name__)
@@ -26,11 +26,6 @@ XML = "application/xml; charset=utf-8"
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # HTML pages with a fixed address; the lists, queries and resources are added by name.
 FIXED = ("/", "/def", "/catalog", "/dumps/", "/queries", "/glance", "/sparql")
-
-
-def runtime() -> Runtime:
-    rt: Runtime = current_app.extensions["citygraph"]
-    return rt
 
 
 def _resources() -> list[str]:

@@ -16,6 +16,7 @@ from citygraph.network.model import Network, extract, json_rows
 from citygraph.network.subgraphs import Filters, Subgraph
 from citygraph.network.texts import texts
 from citygraph.web.current import runtime, site
+from citygraph.web.i18n import choose_language
 
 MAX_TABLE = 500  # relations listed in a page's table; the files hold all
 _networks: dict[str, Network] = {}
@@ -38,10 +39,7 @@ def network() -> Network:
 
 
 def language() -> str:
-    asked = request.args.get("lang")
-    if asked in ("en", "de"):
-        return asked
-    return request.accept_languages.best_match(["en", "de"]) or "en"
+    return choose_language(request.args.get("lang"), request.accept_languages)
 
 
 def year_arg(name: str) -> int | None:
