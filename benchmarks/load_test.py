@@ -12,11 +12,18 @@ baseline), then the same next to --runaway-clients clients that send only runawa
 Every runaway must be answered 503 within the timeout + 1 s; the normal clients' p99 must stay
 within 2x the baseline.
 
-The server is started here on a free port (query timeout --timeout, default 2 s) over a store
+Scenario 3 ("attacks", benchmarks/attack_mixes.py): the hostile requests of the endpoint's
+security review (dataset parameters, memory, guard CPU, query slots, slow bodies), each next to
+a normal client, on a second server that applies fair use to loopback clients: the normal
+client's p99 against the unloaded run and the peak RSS of all processes against the budget.
+
+The servers are started here on free ports (query timeout --timeout, default 2 s) over a store
 built from the project into a temporary directory (or --store), and stopped at the end.
 
-    python benchmarks/load_test.py                       # 32 clients, 60 s; about 3 minutes
-    python benchmarks/load_test.py --clients 8 --seconds 10 --scenario2-seconds 10
+    python benchmarks/load_test.py                       # 32 clients, 60 s; about 5 minutes
+    python benchmarks/load_test.py --clients 8 --seconds 10 --scenario2-seconds 10 \
+        --attack-seconds 10
+    python benchmarks/load_test.py --scenarios 3         # the attack mixes only
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from attack_mixes import scenario3
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = sorted((ROOT / "src" / "citygraph" / "queries").glob("*.rq"))
@@ -100,10 +108,12 @@ def rss_bytes(pid: int) -> int:
 
 
 class Server:
-    def __init__(self, store: Path, workers: int, timeout: float, log: Path) -> None:
+    def __init__(self, store: Path, workers: int, timeout: float, log: Path,
+                 **settings: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "CITYGRAPH_QUERY_TIMEOUT": str(timeout)}
+        env = {**os.environ, "CITYGRAPH_QUERY_TIMEOUT": str(timeout),
+               **{f"CITYGRAPH_{k.upper()}": v for k, v in settings.items()}}
         self.log = open(log, "wb")  # noqa: SIM115 — closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "citygraph", "serve", "--store", str(store), "--port",
@@ -296,6 +306,16 @@ def parse_args() -> argparse.Namespace:
                         help="existing store (default: build one from the project)")
     parser.add_argument("--rss-noise", type=float, default=0.10,
                         help="allowed growth of the RSS at rest, before and after the run")
+    parser.add_argument("--scenarios", default="123", help="which scenarios to run")
+    parser.add_argument("--attack-seconds", type=float, default=15)
+    parser.add_argument("--attack-timeout", type=float, default=10,
+                        help="query timeout of the server in scenario 3 (default setting: 30)")
+    parser.add_argument("--attack-pause", type=float, default=3,
+                        help="seconds between two attacks")
+    parser.add_argument("--attack-p99-ratio", type=float, default=3.0,
+                        help="allowed normal p99 under an attack, times the unloaded one")
+    parser.add_argument("--memory-budget", type=int, default=3072,
+                        help="memory_budget of the server in scenario 3, MB")
     return parser.parse_args()
 
 
@@ -311,12 +331,24 @@ def main() -> int:
         print(f"command: {' '.join(sys.argv)}")
         print(f"machine: {os.cpu_count()} CPUs; server: {args.workers} workers, "
               f"query timeout {args.timeout:g} s")
-        server = Server(store, args.workers, args.timeout, Path(tmp) / "server.log")
-        try:
-            scenario1(server.url, server.process.pid, args, failures)
-            scenario2(server.url, args, failures)
-        finally:
-            server.stop()
+        if "1" in args.scenarios or "2" in args.scenarios:
+            server = Server(store, args.workers, args.timeout, Path(tmp) / "server.log")
+            try:
+                if "1" in args.scenarios:
+                    scenario1(server.url, server.process.pid, args, failures)
+                if "2" in args.scenarios:
+                    scenario2(server.url, args, failures)
+            finally:
+                server.stop()
+        if "3" in args.scenarios:
+            server = Server(store, args.workers, args.attack_timeout, Path(tmp) / "attacks.log",
+                            fair_use_loopback="1", memory_budget=str(args.memory_budget))
+            try:
+                normal = [q.read_text(encoding="utf-8") for q in QUERIES]
+                scenario3(server.url, server.process.pid, args, normal, rss_bytes, pct,
+                          failures)
+            finally:
+                server.stop()
         print("\nresult: " + ("PASS" if not failures else "FAIL\n  " + "\n  ".join(failures)))
         return 0 if not failures else 1
 

@@ -45,6 +45,15 @@ def client(app: object) -> object:
 
 
 @pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for every browser test (tests/browser_harness.py)."""
+    from tests.browser_harness import browser_session
+
+    with browser_session() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
 def live_server(store_dir: Path) -> Iterator[LiveServer]:
     server = start_server(store_dir)
     yield server

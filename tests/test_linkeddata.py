@@ -233,15 +233,26 @@ def test_retired_iris(config: Config, tmp_path: Path) -> None:
 def test_home_page(client: Any) -> None:
     html = html_of(client, "/")
     assert_well_formed(html)
-    counts = dict((label.strip(), int(n)) for n, label in re.findall(
-        r'<li><a href="/sparql\?query=[^"]+"[^>]*>(\d+)</a>([^<]+)</li>', section(html, "counts")))
+    found = re.findall(r'<li><a href="([^"]+)"><span class="ld-count">(\d+)</span>([^<]+)</a></li>',
+                       section(html, "counts"))
+    counts = {label.strip(): int(n) for _, n, label in found}
+    targets = {label.strip(): href.replace("&amp;", "&") for href, _, label in found}
     assert counts["partner cities"] == 14
     assert {"friendship cities", "city networks", "events"} <= set(counts)
+    # A number opens the list of what it counts, as a page (no download).
+    assert targets["partner cities"] == "/list/relation?relation_type=partnership"
+    partners = html_of(client, targets["partner cities"])
+    assert len(rows(partners)) == 14
+    for href in targets.values():
+        response = client.get(href, headers={"Accept": "text/html,*/*;q=0.8"})
+        assert response.status_code == 200 and response.mimetype == "text/html", href
     relations = section(html, "relations")
     assert relations.index("Szczecin") < relations.index("Turku") < relations.index("Raleigh")
-    for path in ("/sparql", "/dumps/", "/catalog", "/def", "/.well-known/void"):
+    for path in ("/sparql", "/dumps/", "/catalog", "/def", "/.well-known/void", "/glance"):
         assert f'href="{path}"' in html
-    assert html.count('href="/sparql?query=') >= 5 + 3
+    # Examples open the workbench with the query run, not the raw endpoint.
+    assert 'href="/sparql?query=' not in html
+    assert html.count('href="/query?query=') >= 5
 
 
 # --- Listings ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import _by, artifacts, browser  # noqa: F401  (fixtures)
+from tests.test_browser import _by, artifacts  # noqa: F401  (fixture; browser: conftest)
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def axe_violations(driver: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_network_page_in_a_browser(browser: Any, live_server: Any,  # noqa: F811
+def test_network_page_in_a_browser(browser: Any, live_server: Any,
                                    artifacts: Path, name: str) -> None:  # noqa: F811
     by = _by()
     browser.set_script_timeout(60)

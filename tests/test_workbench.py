@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
+import citygraph
 from citygraph.workbench import library
 from tests.helpers import assert_well_formed
 
@@ -28,7 +30,7 @@ def page(client: Any, url: str, lang: str = "en", status: int = 200) -> str:
 def table_rows(html: str) -> list[list[str]]:
     body = html.split('<table class="wb-table"', 1)[1].split("</tbody>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S)
-    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", r, re.S)]
+    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
             for r in rows]
 
 
@@ -90,14 +92,26 @@ def test_query_page_form_and_library(client: Any) -> None:
     assert '<textarea id="wb-query" name="query"' in html
     assert "PREFIX cg: &lt;https://w3id.org/citygraph/def#&gt;" in html
     assert html.count('class="wb-example-link"') == len(library.load())
-    assert "yasgui.min.js" in html and "wb/enhance.js" in html
+    assert 'src="/static/vendor/yasgui/yasgui.min.js"' in html and "wb/enhance.js" in html
     assert 'class="wb-table"' not in html
+    # The editor is served by citygraph itself, with its licence.
+    script = client.get("/static/vendor/yasgui/yasgui.min.js")
+    assert script.status_code == 200 and b"Yasqe" in script.get_data()
+    script.close()
+    assert (Path(citygraph.__file__).parent / "static/vendor/yasgui/LICENSE").is_file()
 
 
-def test_query_page_csp_allows_the_cdn(client: Any) -> None:
-    csp = client.get("/query").headers["Content-Security-Policy"]
-    assert "script-src 'self' https://cdn.jsdelivr.net" in csp
-    assert "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net" in csp
+@pytest.mark.parametrize("path", ["/", "/query", "/glance", "/doc/city/rostock", "/search?q=a",
+                                  "/nowhere"])
+def test_pages_load_only_from_their_own_origin(client: Any, path: str) -> None:
+    response = client.get(path, headers={"Accept": "text/html"})
+    csp = response.headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    for name in ("default-src", "script-src", "connect-src", "img-src", "font-src"):
+        sources = directives[name].split()
+        assert "'self'" in sources and not any(s.startswith(("http", "*")) for s in sources), csp
+    html = response.get_data(as_text=True)
+    assert not re.search(r'(src|href)="(https?:)?//[^"]*\.(js|css)"', html)
 
 
 def test_example_renders_table(client: Any) -> None:
@@ -121,7 +135,8 @@ def test_map_view_one_point_per_row(client: Any) -> None:
     html = page(client, "/query?example=partner-cities-coordinates")
     rows = table_rows(html)
     assert len(rows) == 14
-    assert html.count('<circle class="point"') == len(rows)
+    assert html.count('<g class="point other">') == len(rows)
+    assert '<path class="land" d="M' in html  # the offline basemap
 
 
 def test_timeline_one_event_per_row(client: Any) -> None:
@@ -177,9 +192,13 @@ def test_bad_query_shows_the_error_on_the_page(client: Any) -> None:
 
 def test_glance(client: Any) -> None:
     html = page(client, "/glance")
-    assert html.count('<circle class="point partner"') == 14
-    assert html.count('<circle class="point friendship"') == 5
-    assert "Szczecin (1957)" in html
+    world = html.split('id="map-world-figure"', 1)[1].split("</figure>", 1)[0]
+    assert world.count('<g class="point partner">') == 14
+    assert world.count('<g class="point friendship">') == 5
+    assert world.count('<g class="point focal">') == 1
+    europe = html.split('id="map-europe-figure"', 1)[1].split("</figure>", 1)[0]
+    assert '<text class="label" x=' in europe and ">Szczecin</text>" in europe
+    assert 'href="/doc/city/szczecin">Szczecin</a> <span class="wb-year">(since 1957)' in html
     assert html.count('<li class="event">') == 14
     assert html.count('<li class="membership">') == 4
     for name in ("partner-cities-coordinates", "partnership-timeline", "friendship-cities",
@@ -187,6 +206,7 @@ def test_glance(client: Any) -> None:
         assert f"/query?example={name}" in html
     german = page(client, "/glance?lang=de")
     assert "Rostock auf einen Blick" in german
+    assert ">Stettin</a>" in german and 'href="/doc/city/szczecin?lang=de"' in german
 
 
 def test_sparql_service_page_links_to_workbench(client: Any) -> None:

@@ -18,6 +18,12 @@ from citygraph.web import errors as web_errors
 from citygraph.web.current import RUNTIME_KEY
 
 log = logging.getLogger("citygraph")
+# Every HTML page loads only from its own origin (scripts, styles, fonts, images, requests): no
+# third-party host is contacted without the visitor's consent. Inline styles are allowed for
+# the vendored editor, which positions its parts with style attributes.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Link, ETag, Last-Modified, Content-Location, Retry-After, "
@@ -29,6 +35,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or load_config()
     app = Flask(__name__)
     app.config["CITYGRAPH"] = config
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes  # 413 beyond (SECURITY.md)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # "/dumps//.." must be a 404, not a redirect to "/dumps/..": no path is ever merged.
     app.url_map.merge_slashes = False
@@ -42,6 +49,7 @@ def create_app(config: Config | None = None) -> Flask:
     from citygraph.network import web as network_views
     from citygraph.publishing import views as publishing_views
     from citygraph.sparql import views as sparql_views
+    from citygraph.ui import views as ui_views
     from citygraph.workbench import views as workbench_views
 
     app.register_blueprint(sparql_views.bp)
@@ -50,6 +58,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(linkeddata_views.bp)
     app.register_blueprint(publishing_views.bp)
     app.register_blueprint(workbench_views.bp)
+    app.register_blueprint(ui_views.bp)
     app.register_blueprint(changes_views.bp)
     app.register_blueprint(network_views.bp)
     app.register_error_handler(CitygraphError, web_errors.citygraph_error)
@@ -81,12 +90,17 @@ def _start_timer() -> Response | None:
 
 def _finish(response: Response) -> Response:
     response.headers.update(CORS_HEADERS)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")  # text/plain errors too
+    if response.status_code >= 400:
+        # An error is about this moment (fair use, load, a time limit), never a version of
+        # the resource: not stored, no validators of the 200 (RFC 9111 §5.2.2.5).
+        response.headers["Cache-Control"] = "no-store"
+        for header in ("ETag", "Last-Modified", "Expires"):
+            response.headers.pop(header, None)
     if response.mimetype == "text/html":
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'")
+        response.headers.setdefault("Content-Security-Policy", CSP)
     metrics = web_errors.metrics()
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
     metrics.inc("citygraph_requests_total", endpoint=endpoint, status=str(response.status_code))

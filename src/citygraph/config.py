@@ -72,11 +72,36 @@ class Config:
         default=120.0, metadata=_help("Query seconds one client may use per window (0: off)."))
     fair_use_window: float = field(default=60.0,
                                    metadata=_help("Length of the fair-use window, in seconds."))
+    memory_budget: int = field(default=3072, metadata=_help(
+        "MB all citygraph processes of `serve` may hold together in the worst case (workers, "
+        "their caches and bodies, one query process per thread); the default fits a 4 GB host."))
+    query_memory: int = field(default=0, metadata=_help(
+        "MB one query process may hold; 0: its share of memory_budget. A query over it is "
+        "stopped (503 query_memory_limit) and its process replaced."))
+    cache_mb: int = field(default=32, metadata=_help(
+        "MB of query results cached per worker (keys and bodies; 0 disables)."))
+    max_body_bytes: int = field(default=262_144, metadata=_help(
+        "Largest request body accepted, in bytes (413 beyond)."))
+    allow_query_network: bool = field(default=False, metadata=_help(
+        "Let `serve` start where query processes cannot be cut off from the network (no "
+        "network namespace); SERVICE is then refused by the query check alone."))
+    request_read_seconds: float = field(default=10.0, metadata=_help(
+        "Seconds a client has to send one request (line, headers, body); slower ones are cut "
+        "off (408 once the body is being read), so slow senders cannot hold request threads."))
+    max_client_connections: int = field(default=4, metadata=_help(
+        "Requests one client address may have in progress per worker process (0: no limit; "
+        "not applied behind proxy_hops, nor to loopback unless fair_use_loopback); more are "
+        "answered 429 at once."))
+    max_client_queries: int = field(default=2, metadata=_help(
+        "Queries one client may run at once per worker process (0: no limit); more are "
+        "answered 429 at once."))
     fair_use_loopback: bool = field(
         default=False, metadata=_help("Apply fair use to loopback clients too."))
     proxy_hops: int = field(default=0, metadata=_help(
         "Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host headers "
         "are trusted (0: none; clients could forge them)."))
+    metrics_networks: str = field(default="127.0.0.0/8,::1/128", metadata=_help(
+        "Comma-separated networks (CIDR) whose clients may read /metrics; others get 403."))
     slow_query_seconds: float = field(
         default=1.0, metadata=_help("Queries slower than this are logged."))
     backend: str = field(default="oxigraph",
@@ -95,6 +120,16 @@ class Config:
     changes_max_triples: int = field(default=2_000_000, metadata=_help(
         "Builds larger than this get no change set (it would need both builds in memory); "
         "harvesters fetch the dumps instead."))
+
+    @property
+    def query_memory_bytes(self) -> int:
+        """Bytes one query process may hold: query_memory, else its share of the budget."""
+        from citygraph.sparql.memory import MB, query_share
+
+        if self.query_memory > 0:
+            return self.query_memory * MB
+        return query_share(self.memory_budget, self.workers, max(self.threads, 1),
+                           self.cache_mb * MB, self.max_body_bytes)
 
     @property
     def ontology_dir(self) -> Path:

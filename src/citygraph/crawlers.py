@@ -18,6 +18,7 @@ from citygraph.errors import NotFound
 from citygraph.linkeddata import iris
 from citygraph.web.conditional import conditional
 from citygraph.web.current import runtime
+from citygraph.web.links import local_page
 from citygraph.workbench import library
 
 bp = Blueprint("crawlers", __name__)
@@ -33,8 +34,8 @@ def _resources() -> list[str]:
     base = runtime().config.base_iri
     rows = runtime().select(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
         FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }} ORDER BY ?s""")
-    keys = (iris.key_of(row["s"]["value"], base) for row in rows if "s" in row)
-    return [url_for("linkeddata.document", type_=k.type, slug=k.slug) for k in keys if k]
+    pages = (local_page(row["s"]["value"]) for row in rows if "s" in row)
+    return [page for page in pages if page]
 
 
 def _paths() -> list[str]:

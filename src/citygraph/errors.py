@@ -32,6 +32,12 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     TOO_MANY_REQUESTS = "too_many_requests"
     QUERY_TIMEOUT = "query_timeout"
+    QUERY_NOT_SUPPORTED = "query_not_supported"
+    QUERY_MEMORY_LIMIT = "query_memory_limit"
+    TOO_MANY_GRAPHS = "too_many_graphs"
+    GRAPH_IRI_TOO_LONG = "graph_iri_too_long"
+    REQUEST_TIMEOUT = "request_timeout"
+    METRICS_FORBIDDEN = "metrics_forbidden"
 
     @classmethod
     def for_status(cls, status: int) -> ErrorCode:

@@ -84,7 +84,11 @@ def syntax_message(path: Path, exc: BaseException) -> str:
 
 
 def parse_file(path: Path, base_iri: str) -> Iterator[ox.Quad]:
-    """Stream the quads of one file; unreadable files and syntax errors become DataError."""
+    """Stream the quads of one file; unreadable files and syntax errors become DataError.
+
+    Blank-node labels are scoped to their document (RDF 1.1 Concepts §3.5): each file's
+    ``_:x`` becomes a node of its own, as bulk_load does for the large files.
+    """
     if is_table(path):
         from citygraph.tables import table_quads
 
@@ -92,7 +96,8 @@ def parse_file(path: Path, base_iri: str) -> Iterator[ox.Quad]:
         return
     fmt = rdf_format_for(path)
     try:
-        yield from ox.parse(path=str(path), format=fmt, base_iri=base_iri)
+        yield from ox.parse(path=str(path), format=fmt, base_iri=base_iri,
+                            rename_blank_nodes=True)
     except SyntaxError as exc:
         raise DataError(syntax_message(path, exc)) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -6,11 +6,129 @@ Each worker builds its own app after the fork (no store or query process is shar
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+import os
+import socket
+import threading
+import time
+from collections import Counter
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
 from citygraph.config import Config
+from citygraph.errors import ConfigError
+from citygraph.sparql.memory import MB, MIN_QUERY_BYTES
+
+
+class RequestReadTimeout(TimeoutError):
+    """The client did not send its request within its read deadline."""
+
+
+class DeadlineSocket:
+    """A client socket whose reads share one deadline per request; writes are not limited
+    (the timeout is lifted after every read)."""
+
+    def __init__(self, sock: socket.socket, seconds: float) -> None:
+        self._sock, self.seconds = sock, seconds
+        self.deadline = time.monotonic() + seconds
+
+    def restart(self) -> None:
+        self.deadline = time.monotonic() + self.seconds
+
+    @property
+    def expired(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+    def _left(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise RequestReadTimeout(f"request not received within {self.seconds:g} s")
+        return left
+
+    def recv(self, size: int, *flags: int) -> bytes:
+        self._sock.settimeout(self._left())
+        try:
+            return self._sock.recv(size, *flags)
+        except TimeoutError:
+            raise RequestReadTimeout(f"request not received within {self.seconds:g} s") from None
+        finally:
+            self._sock.settimeout(None)
+
+    def recv_into(self, buffer: Any, *args: int) -> int:
+        data = self.recv(len(buffer) if not args or not args[0] else args[0])
+        buffer[:len(data)] = data
+        return len(data)
+
+    def __getattr__(self, name: str) -> Any:  # fileno, sendall, close, setblocking …
+        return getattr(self._sock, name)
+
+
+BUSY = (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: text/plain\r\n"
+        b"Content-Length: 53\r\nConnection: close\r\n\r\n"
+        b"429 too_many_requests: too many requests in progress\n")
+
+
+class ReadLimitedWorker(ThreadWorker):  # type: ignore[misc]
+    """gunicorn's threaded worker with a deadline for reading each request (config
+    request_read_seconds) and a limit on the requests one address has in progress
+    (max_client_connections): a slow sender (one byte every few seconds) would otherwise hold
+    request threads for as long as it likes, reconnecting when cut off."""
+
+    def init_process(self) -> None:
+        self._config = getattr(self.app, "citygraph_config", None) or Config()
+        self._in_progress: Counter[str] = Counter()
+        self._count_lock = threading.Lock()
+        super().init_process()
+
+    def finish_request(self, conn: Any, fs: Any) -> None:
+        """A refused connection, or one whose sender ran out of time, is closed at once:
+        gunicorn's graceful close waits up to 2 s for the client to stop sending, in the
+        worker's main loop, which a slow sender would otherwise stall for everyone."""
+        done = not fs.cancelled() and fs.exception() is None and not fs.result()
+        if done and (getattr(conn, "refused", False) or conn.sock.expired):
+            self.nr_conns -= 1
+            conn.close(graceful=False)
+            return
+        super().finish_request(conn, fs)
+
+    def _limit(self, peer: str) -> int:
+        """No limit behind trusted proxies (every connection comes from one) and, as for fair
+        use, for loopback clients unless fair_use_loopback is set."""
+        if self._config.proxy_hops:
+            return 0
+        with contextlib.suppress(ValueError):
+            if ipaddress.ip_address(peer).is_loopback and not self._config.fair_use_loopback:
+                return 0
+        return self._config.max_client_connections
+
+    def enqueue_req(self, conn: Any) -> None:
+        if not isinstance(conn.sock, DeadlineSocket):
+            conn.sock = DeadlineSocket(conn.sock, self._config.request_read_seconds)
+        super().enqueue_req(conn)
+
+    def handle(self, conn: Any) -> Any:
+        peer = str(conn.client[0]) if isinstance(conn.client, tuple) else str(conn.client)
+        limit = self._limit(peer)
+        with self._count_lock:
+            busy = bool(limit) and self._in_progress[peer] >= limit
+            if not busy:
+                self._in_progress[peer] += 1
+        if busy:
+            with contextlib.suppress(OSError):
+                conn.sock.sendall(BUSY)
+            conn.refused = True
+            return False  # closed by finish_request
+        conn.sock.restart()  # a new request (or the next one on a kept-alive connection)
+        try:
+            return super().handle(conn)
+        finally:
+            with self._count_lock:
+                self._in_progress[peer] -= 1
+                if self._in_progress[peer] <= 0:
+                    del self._in_progress[peer]
 
 
 class Server(BaseApplication):  # type: ignore[misc]
@@ -24,7 +142,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             "workers": self.citygraph_config.workers,
             # Threads only wait on query processes (evaluation happens there, outside the
             # GIL of the web process), so a few runaway queries cannot occupy every worker.
-            "worker_class": "gthread",
+            "worker_class": "citygraph.server.ReadLimitedWorker",
             "threads": self.citygraph_config.threads,
             "timeout": int(self.citygraph_config.query_timeout) + 30,
             "graceful_timeout": 10,
@@ -35,6 +153,10 @@ class Server(BaseApplication):  # type: ignore[misc]
             "loglevel": "info",
             "post_worker_init": _warm_up,
             "control_socket_disable": True,  # several servers on one host must not share it
+            # X-Forwarded-Proto and a SCRIPT_NAME header are trusted from no address here;
+            # behind proxy_hops trusted proxies, ProxyFix in the app reads X-Forwarded-*.
+            # Links never follow a header that is not part of the cache key (SECURITY.md).
+            "forwarded_allow_ips": "",
         }
         for key, value in settings.items():
             self.cfg.set(key, value)
@@ -46,12 +168,43 @@ class Server(BaseApplication):  # type: ignore[misc]
 
 
 def _warm_up(worker: Any) -> None:
-    """Start the query process before the first request arrives."""
+    """Start and warm the query processes and the store before the worker takes requests
+    (gunicorn calls this before the worker's loop), so the first query is not the slow one."""
     app = worker.wsgi
     runtime = getattr(app, "extensions", {}).get("citygraph")
     if runtime is not None:
-        runtime.executor.warm_up()
+        runtime.warm_up()
+        worker.log.info("citygraph: query processes and store warmed up")
+
+
+def can_isolate_network() -> bool:
+    """Whether a query process here can get a network namespace of its own: tried in a
+    forked child, so this process keeps its network."""
+    from citygraph.sparql.executor import isolate_network
+
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os._exit(0 if isolate_network() else 1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def check_startup(config: Config) -> None:
+    """Refuse to start with limits that cannot hold (SECURITY.md)."""
+    share = config.query_memory_bytes
+    if share < MIN_QUERY_BYTES:
+        raise ConfigError(
+            f"memory_budget {config.memory_budget} MB leaves {share // MB} MB per query process "
+            f"for {config.workers} workers x {config.threads} threads; at least "
+            f"{MIN_QUERY_BYTES // MB} MB are needed: raise memory_budget or lower workers/threads")
+    if config.backend == "oxigraph" and not config.allow_query_network \
+            and not can_isolate_network():
+        raise ConfigError(
+            "query processes cannot be cut off from the network here (no network namespace: "
+            "unshare(2) needs root or unprivileged user namespaces); set allow_query_network "
+            "= true to rely on the SERVICE check alone")
 
 
 def serve(config: Config) -> None:
+    check_startup(config)
     Server(config).run()

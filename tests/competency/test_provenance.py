@@ -169,3 +169,14 @@ def test_relation_page_cites_each_fact_with_its_own_sources(client: FlaskClient)
     html = response.get_data(as_text=True)
     since, status = _row_sources(html, "Since"), _row_sources(html, "Status")
     assert len(since) == 6 and status and status < since
+
+
+def test_disagreement_table_names_the_pages_of_the_official_value(client: FlaskClient) -> None:
+    """Turku: 1959 with the pages that say 1959; the page that says 1958 stands apart."""
+    response = client.get("/doc/relation/rostock-turku", headers={"Accept": "text/html"})
+    html = response.get_data(as_text=True)
+    table = html[html.index('id="claims"'):html.index('id="statements"')]
+    cells = re.findall(r"<td>(.*?)</td>", table, re.S)
+    official, other = cells[2], cells[4]  # property, value, its pages, other value, its page
+    assert "310933" in official and "turku.fi" not in official
+    assert "turku.fi" in other

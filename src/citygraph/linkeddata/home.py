@@ -7,6 +7,7 @@ No Flask here; ``lang`` is always one of i18n.LANGUAGES (never raw request text)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from citygraph.namespaces import sparql_prologue
 
@@ -22,6 +23,16 @@ class Example:
 
     def title(self, lang: str) -> str:
         return self.title_de if lang == "de" else self.title_en
+
+
+# Where each headline number leads a person: the list (or page) of the things counted.
+COUNT_TARGETS: dict[str, tuple[str, dict[str, Any]]] = {
+    "partner_cities": ("relation", {"relation_type": "partnership"}),
+    "countries": ("", {}),  # the map of partner and friendship cities
+    "friendship_cities": ("relation", {"relation_type": "friendship"}),
+    "networks_count": ("network", {}),
+    "events": ("event", {}),
+}
 
 
 def count_queries(home: str) -> list[tuple[str, str]]:

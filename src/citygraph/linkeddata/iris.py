@@ -21,6 +21,10 @@ TYPES: tuple[str, ...] = (
     "membership", "organisation", "person", "project", "event", "place", "claim", "count",
     "geometry", "offer", "interval",
 )
+# Internal helper things (a point, a time span, a reported number, an offer): shown on their
+# owners' pages, never offered as lists or search results.
+HELPER_TYPES = frozenset({"geometry", "interval", "count", "offer"})
+LISTED_TYPES = tuple(t for t in TYPES if t not in HELPER_TYPES)
 # Slugs are lowercase ASCII joined by '-' (model.md); a dot never occurs, so it starts a suffix.
 _SLUG = re.compile(r"[A-Za-z0-9_~-]+")
 RETIRED_FILE = "retired.tsv"

@@ -17,18 +17,18 @@ from flask import request, url_for
 from citygraph.errors import NotFound
 from citygraph.linkeddata import home, listing
 from citygraph.linkeddata.describe import Page
-from citygraph.linkeddata.iris import TYPES
 from citygraph.linkeddata.rdfterms import Linker, local_name
-from citygraph.linkeddata.svgmap import MapView, build_map
 from citygraph.site import Site
 from citygraph.sparql.runtime import Binding, Runtime
+from citygraph.web import mapping
 from citygraph.web.i18n import texts
 from citygraph.web.mapping import GeoPoint
 
 Row = dict[str, Binding]
-# Entry points, some served by other parts of citygraph (dumps, catalogue, ontology, VoID).
-ENTRY_POINTS = (("SPARQL", "/sparql"), ("Dumps", "/dumps/"), ("DCAT catalogue", "/catalog"),
-                ("Ontology", "/def"), ("VoID", "/.well-known/void"))
+# Entry points, some served by other parts of citygraph; each answers a browser with HTML.
+ENTRY_POINTS = (("ep_glance", "workbench.glance_page"), ("ep_workbench", "workbench.query_page"),
+                ("ep_dumps", "publishing.dumps_index"), ("ep_catalog", "publishing.catalog"),
+                ("ep_void", "publishing.void"), ("ep_def", "/def"), ("ep_sparql", "/sparql"))
 
 
 def sparql_url(query: str) -> str:
@@ -60,8 +60,27 @@ def home_point(site: Site, lang: str) -> GeoPoint | None:
     return GeoPoint(lon, lat, site.city(lang), reference=True)
 
 
-def map_of(page: Page) -> MapView | None:
-    return build_map(page.points)
+RELATION_KINDS = {"https://w3id.org/citygraph/def#Partnership": "partner",
+                  "https://w3id.org/citygraph/def#Friendship": "friendship"}
+
+
+def map_of(page: Page, home: str, home_point: GeoPoint | None) -> mapping.Drawing | None:
+    """The map of the page's points; the focal city marked as such (also on its own page and
+    on a relation's), a relation's partner drawn as partner or friendship city."""
+    other = next((RELATION_KINDS[t.iri] for t in page.types if t.iri in RELATION_KINDS),
+                 "other")
+
+    def kind(p: GeoPoint) -> str:
+        at_home = home_point is not None and (p.lon, p.lat) == (home_point.lon, home_point.lat)
+        return "focal" if p.reference or page.iri == home or at_home else other
+
+    points = [mapping.GeoPoint(p.lon, p.lat, p.label, None, kind(p)) for p in page.points]
+    return mapping.draw(points, 480, 300)
+
+
+def _entry_url(target: str) -> str:
+    """A path as it is (its canonical spelling), an endpoint through url_for (keeps ?lang)."""
+    return request.script_root + target if target.startswith("/") else url_for(target)
 
 
 def home_context(rt: Runtime, iri: str, lang: str, link: Linker) -> dict[str, Any]:
@@ -70,18 +89,18 @@ def home_context(rt: Runtime, iri: str, lang: str, link: Linker) -> dict[str, An
     counts = []
     for key, query in home.count_queries(iri):
         rows = rt.select(query)
-        counts.append((t[key], int(_value(rows[0], "n") or 0) if rows else 0,
-                       sparql_url(query)))
+        type_, args = home.COUNT_TARGETS[key]
+        target = (url_for("linkeddata.listing", name=type_, **args) if type_
+                  else url_for("workbench.glance_page"))
+        counts.append((t[key], int(_value(rows[0], "n") or 0) if rows else 0, target))
     relations = [{
         "label": _label(row, "relation"), "href": link(_value(row, "relation")),
         "partner": _label(row, "partner"), "partner_href": link(_value(row, "partner")),
         "type": _label(row, "type") if _value(row, "type") else "",
         "start": _value(row, "start"),
     } for row in rt.select(home.relations_query(iri, lang))]
-    root = request.script_root
     return {"counts": counts, "relations": relations,
-            "entry_points": [(name, root + path) for name, path in ENTRY_POINTS],
-            "lists": [(name, url_for("linkeddata.listing", name=name)) for name in TYPES],
+            "entry_points": [(t[key], _entry_url(target)) for key, target in ENTRY_POINTS],
             "home_href": link(iri)}
 
 

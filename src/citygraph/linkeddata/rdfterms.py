@@ -8,8 +8,9 @@ HTML shows exactly what the RDF variants contain.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -24,9 +25,9 @@ TYPE = RDF + "type"
 LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", DCT + "title")
 
 
-@dataclass(frozen=True, order=True)
-class Term:
-    """An RDF term for templates: kind is 'iri', 'bnode' or 'literal'."""
+class Term(NamedTuple):
+    """An RDF term for templates: kind is 'iri', 'bnode' or 'literal'. A tuple, so that sorting
+    and hashing the triples of a large document run in C (a dataclass compares in Python)."""
 
     kind: str
     value: str
@@ -70,8 +71,11 @@ class Graph:
 
     @classmethod
     def from_ntriples(cls, body: bytes) -> Graph:
-        parsed = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
-        return cls([(term(t.subject), term(t.predicate), term(t.object)) for t in parsed])
+        return cls.from_triples(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+
+    @classmethod
+    def from_triples(cls, triples: Iterable[ox.Triple]) -> Graph:
+        return cls([(term(t.subject), term(t.predicate), term(t.object)) for t in triples])
 
     def objects(self, subject: Term, predicate: str) -> list[Term]:
         return list(self.out.get(subject, {}).get(predicate, []))

@@ -20,6 +20,7 @@ from citygraph.formats import Kind, MediaType, by_name, of_kinds
 from citygraph.linkeddata import describe, home, iris, pages
 from citygraph.linkeddata.rdfterms import RDF, Graph
 from citygraph.site import pick
+from citygraph.sparql import results
 from citygraph.web.conditional import respond as conditional_respond
 from citygraph.web.current import runtime, site
 from citygraph.web.errors import error_response
@@ -106,7 +107,9 @@ def document(type_: str, slug: str) -> Response:
         vary: tuple[str, ...] = ("Accept", "Accept-Language")
         tag = f"doc/{key.path}/{lang}"
     else:
-        body, vary, tag = runtime().construct(query, media.name), ("Accept",), f"doc/{key.path}"
+        triples = _document_triples(thing_iri, key)
+        body = results.graph(triples, media, runtime().prefixes)
+        vary, tag = ("Accept",), f"doc/{key.path}"
     response = respond(body, media, tag, vary=vary, modified=_entity_modified(thing_iri))
     response.headers["Content-Location"] = _variant_url(key, media)
     for header in _link_headers(key):
@@ -127,16 +130,23 @@ def _link_headers(key: iris.Key) -> list[str]:
     return [*links, f'<{site().licence_deed}>; rel="license"']
 
 
+def _document_triples(thing_iri: str, key: iris.Key) -> list[ox.Triple]:
+    rt = runtime()
+    return describe.document_triples(lambda q: rt.construct(q, "ntriples"), thing_iri,
+                                     iris.doc_iri(base(), key), site().licence_deed)
+
+
 def _document_html(key: iris.Key, thing_iri: str, query: str, lang: str) -> str:
-    graph = Graph.from_ntriples(runtime().construct(query, "ntriples"))
+    graph = Graph.from_triples(_document_triples(thing_iri, key))
     described = site()
+    home_point = pages.home_point(described, lang)
     page = describe.build_page(graph, thing_iri, lang, link, runtime().prefixes,
-                               described.focal_city, pages.home_point(described, lang),
-                               described.city(lang))
+                               described.focal_city, home_point, described.city(lang))
     variants = [(m, _variant_url(key, m)) for m in of_kinds(Kind.GRAPH)]
     return render_template("linkeddata/page.html", page=page, lang=lang, key=key,
-                           map=pages.map_of(page), variants=variants,
-                           licence=described.licence_deed, query_url=pages.sparql_url(query),
+                           map=pages.map_of(page, described.focal_city, home_point),
+                           variants=variants, licence=described.licence_deed,
+                           query_url=pages.sparql_url(query),
                            lang_url=pages.other_lang_url(lang),
                            t=texts(lang, described.city(lang)), site=described)
 
@@ -151,7 +161,8 @@ def index() -> Response:
     html = render_template("linkeddata/home.html", lang=lang, t=texts(lang, described.city(lang)),
                            lang_url=pages.other_lang_url(lang), licence=described.licence_deed,
                            site=described, pick=pick,
-                           examples=[(e.title(lang), pages.sparql_url(e.query))
+                           examples=[(e.title(lang),
+                                      url_for("workbench.query_page", query=e.query))
                                      for e in home.examples(described.focal_city)],
                            **context)
     return respond(html, media, f"home/{lang}", vary=("Accept-Language",))
@@ -176,7 +187,7 @@ def listing(name: str) -> Response:
     else:
         body, media = render_template(
             "linkeddata/list.html", lang=lang, t=texts(lang, described.city(lang)), r=result,
-            types=iris.TYPES, lang_url=pages.other_lang_url(lang),
+            types=iris.LISTED_TYPES, lang_url=pages.other_lang_url(lang),
             licence=described.licence_deed), _media("html")
     response = respond(body, media, tag, vary=("Accept-Language",))
     for header in pages.paging_links(result):
@@ -202,7 +213,7 @@ def _not_here(exc: CitygraphError) -> Response:
         lang = language()
         body: str | bytes = render_template(
             "linkeddata/error.html", lang=lang, t=texts(lang), status=exc.status,
-            message=exc.message, types=iris.TYPES, lang_url=pages.other_lang_url(lang),
+            message=exc.message, types=iris.LISTED_TYPES, lang_url=pages.other_lang_url(lang),
             licence=site().licence_deed)
     else:
         body = _rdf_error(exc, media)

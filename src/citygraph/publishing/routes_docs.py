@@ -11,13 +11,14 @@ import threading
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
-from flask import Response, render_template
+from flask import Response, render_template, request
 
 from citygraph.errors import NotFound
 from citygraph.formats import Kind
 from citygraph.publishing import stats
 from citygraph.publishing.catalog import CatalogInput, catalog_triples
 from citygraph.publishing.ontology import ONTOLOGY_BASE, OntologyDoc, build_doc, version_of
+from citygraph.publishing.vocab import OUTPUT_PREFIXES
 from citygraph.publishing.void import VoidInput, void_triples
 from citygraph.publishing.web import (
     HTML,
@@ -29,13 +30,20 @@ from citygraph.publishing.web import (
     rdf_response,
     url,
 )
+from citygraph.sparql import results
 from citygraph.store import BuildInfo
+from citygraph.ui import rdfpage
 from citygraph.web.current import runtime, site
+from citygraph.web.i18n import choose_language
 from citygraph.web.negotiation import negotiate_request as negotiate
 
 READ = ["GET", "HEAD"]
 _DOCS: dict[str, tuple[list[ox.Triple], OntologyDoc]] = {}  # build id → parsed ontology
 _DOCS_LOCK = threading.Lock()
+
+
+def page_language() -> str:
+    return choose_language(request.args.get("lang"), request.accept_languages)
 
 
 def _location(path: str, suffix: str | None, extension: str) -> str:
@@ -46,27 +54,49 @@ def _location(path: str, suffix: str | None, extension: str) -> str:
 @bp.route("/catalog.<suffix>", methods=READ)
 def catalog(suffix: str | None = None) -> Response:
     """The DCAT-AP.de 2.0 catalogue (https://www.dcat-ap.de/def/dcatde/2.0/spec/)."""
-    media = negotiate(entries(*RDF_NAMES), suffix)
+    media = negotiate([*entries(*RDF_NAMES), *entries(HTML)], suffix)
     info, manifest = current_manifest()
     start, end = stats.temporal_coverage(runtime())
     data = CatalogInput(url=url, info=info, manifest=manifest, site=site(), start=start,
                         end=end)
+    triples = catalog_triples(data)
+    if media.kind is Kind.HTML:
+        return _rdf_html(triples, info, "catalog", "/catalog")
     location = _location("/catalog" + (f".{suffix}" if suffix else ""), suffix, media.extension)
-    return rdf_response(catalog_triples(data), media, info, "catalog", location)
+    return rdf_response(triples, media, info, "catalog", location)
 
 
 @bp.route("/.well-known/void", methods=READ)
 @bp.route("/.well-known/void.<suffix>", methods=READ)
 def void(suffix: str | None = None) -> Response:
     """The VoID description (https://www.w3.org/TR/void/#well-known)."""
-    media = negotiate(entries(*RDF_NAMES), suffix)
+    media = negotiate([*entries(*RDF_NAMES), *entries(HTML)], suffix)
     info, manifest = current_manifest()
     described = site()
     numbers = stats.void_stats(runtime(), info.base_iri, described.focal_city)
     data = VoidInput(url=url, info=info, manifest=manifest, stats=numbers, site=described)
+    triples = void_triples(data)
+    if media.kind is Kind.HTML:
+        return _rdf_html(triples, info, "void", "/.well-known/void")
     path = "/.well-known/void" + (f".{suffix}" if suffix else "")
-    return rdf_response(void_triples(data), media, info, "void",
-                        _location(path, suffix, media.extension))
+    return rdf_response(triples, media, info, "void", _location(path, suffix, media.extension))
+
+
+def _rdf_html(triples: list[ox.Triple], info: BuildInfo, name: str, path: str) -> Response:
+    """The document for people: its resources as sections, and its RDF variants with sizes.
+
+    HTML is the last choice of the negotiation: only a client that prefers text/html (a
+    browser) gets it; */* and RDF clients get Turtle as before.
+    """
+    lang = page_language()
+    prefixes = {**runtime().prefixes, **OUTPUT_PREFIXES}
+    variants = [(rdfpage.FORMAT_NAMES.get(m.name, m.name), m.mime, url(f"{path}.{m.extension}"),
+                 len(results.graph(triples, m, prefixes))) for m in entries(*RDF_NAMES)]
+    html = render_template("publishing/rdf.html", lang=lang, name=name,
+                           sections=rdfpage.sections(triples, lang), variants=variants)
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.vary.add("Accept-Language")
+    return finish(response, info, f"{name}-html-{lang}")
 
 
 def _ontology(info: BuildInfo) -> tuple[list[ox.Triple], OntologyDoc]:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, json, render_template, send_file
+from flask import Response, json, render_template, request, send_file
 
 from citygraph.errors import NotFound
 from citygraph.formats import Kind, MediaType, by_name
 from citygraph.publishing.dumps import DumpFile, Manifest
 from citygraph.publishing.dumpsets import find_dump
 from citygraph.publishing.web import bp, current_manifest, finish, public_base, url
+from citygraph.ui import rdfpage
 from citygraph.web.current import runtime
+from citygraph.web.i18n import choose_language
 from citygraph.web.negotiation import negotiate_request
 
 READ = ["GET", "HEAD"]
@@ -58,10 +60,13 @@ def dumps_index() -> Response:
     if mime == JSON_MIME:
         body = json.dumps(listing, indent=2)
         response = Response(body, content_type=f"{JSON_MIME}; charset=utf-8")
-    else:
-        html = render_template("publishing/dumps.html", listing=listing, info=info)
-        response = Response(html, content_type="text/html; charset=utf-8")
-    return finish(response, info, "dumps-" + ("json" if mime == JSON_MIME else "html"))
+        return finish(response, info, "dumps-json")
+    lang = choose_language(request.args.get("lang"), request.accept_languages)
+    html = render_template("publishing/dumps.html", listing=listing, info=info, lang=lang,
+                           format_names=rdfpage.FORMAT_NAMES)
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.vary.add("Accept-Language")
+    return finish(response, info, f"dumps-html-{lang}")
 
 
 @bp.route("/dumps/<path:name>", methods=READ)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from citygraph.errors import BadQuery, ErrorCode, NotAcceptable
+from citygraph.errors import BadQuery, CitygraphError, ErrorCode, NotAcceptable, StoreError
 from citygraph.formats import Kind, MediaType, of_kinds
 from citygraph.sparql import results
 from citygraph.sparql.guard import names_dataset
@@ -57,12 +57,14 @@ def run_query(store: ox.Store, query: str, dataset: Dataset,
     named: list[ox.NamedNode | ox.BlankNode] | None = None
     try:
         # inside the try: a default-graph-uri / named-graph-uri that is no IRI is a 400
-        if dataset.default_graphs:
+        # A dataset named by the protocol wins over FROM (Protocol §2.1.4) and has exactly the
+        # graphs it names: default-graph-uri alone means no named graphs, named-graph-uri
+        # alone an empty default graph (SPARQL 1.1 Query §13.2, W3C test graph-04).
+        if dataset.default_graphs or dataset.named_graphs:
             default = [ox.NamedNode(g) for g in dataset.default_graphs]
-        if dataset.named_graphs:
             named = [ox.NamedNode(g) for g in dataset.named_graphs]
-        # A dataset named by the protocol wins over FROM (Protocol §2.1.4); without either,
-        # the default graph is the union of all named graphs (sd:UnionDefaultGraph).
+        # Without either, the default graph is the union of all named graphs
+        # (sd:UnionDefaultGraph); FROM / FROM NAMED in the query are applied by Oxigraph.
         union = default is None and named is None and not names_dataset(query)
         return store.query(query, base_iri=base_iri, default_graph=default,
                            named_graphs=named, use_default_graph_as_union=union)
@@ -88,8 +90,28 @@ def pick(accept: tuple[str, ...], kinds: tuple[Kind, ...]) -> MediaType:
     raise NotAcceptable(f"none of the requested formats fits this query; available: {names}")
 
 
+# Oxigraph raises RuntimeError both for queries it cannot run (an unknown function, an
+# unsupported feature) and for a damaged store; only the latter is the server's fault.
+_STORAGE_WORDS = ("rocksdb", "corrupt", "storage", "i/o", "io error")
+
+
+def rejected(exc: RuntimeError) -> CitygraphError:
+    """The error a client sees when the engine refuses or fails to run its query."""
+    reason = str(exc) or type(exc).__name__
+    if any(word in reason.lower() for word in _STORAGE_WORDS):
+        return StoreError(f"the store could not be read: {reason}")
+    return BadQuery(f"the query cannot be evaluated: {reason}", code=ErrorCode.QUERY_NOT_SUPPORTED)
+
+
 def evaluate(store: ox.Store, job: QueryJob, prefixes: dict[str, str]) -> Answer:
     """Run the job and serialise its outcome, cutting at max_rows (and saying so)."""
+    try:
+        return _evaluate(store, job, prefixes)
+    except RuntimeError as exc:  # raised when the plan is made or while solutions stream
+        raise rejected(exc) from None
+
+
+def _evaluate(store: ox.Store, job: QueryJob, prefixes: dict[str, str]) -> Answer:
     outcome = run_query(store, job.query, job.dataset, job.base_iri)
     if isinstance(outcome, ox.QueryBoolean):
         media = pick(job.accept, (Kind.RESULTS,))

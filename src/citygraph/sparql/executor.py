@@ -23,6 +23,14 @@ from pathlib import Path
 
 from citygraph.errors import CitygraphError, ErrorCode, QueryTimeout, StoreError, error_class
 from citygraph.sparql.engine import Answer, QueryJob, evaluate
+from citygraph.sparql.memory import (
+    RECYCLE_SHARE,
+    died_of_memory,
+    limit_address_space,
+    over_limit,
+    peak_rss,
+    rss,
+)
 from citygraph.sparql.ordering import total_order
 from citygraph.sparql.remote import RemoteSettings, RemoteStore
 
@@ -38,6 +46,7 @@ log = logging.getLogger("citygraph.query")
 # MIN_BUDGET to run, so a slow start does not cost a short query its answer.
 STARTUP_LIMIT = 60.0
 MIN_BUDGET = 0.5
+MEMORY_POLL = 0.05  # seconds between two looks at a running query's memory
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class ExecutorSettings:
     prefixes: dict[str, str]
     timeout: float
     remote: RemoteSettings | None = None  # set: evaluate on a remote SPARQL server
+    memory_limit: int = 0  # bytes a query process may hold (0: no limit), see memory.py
 
 
 CLONE_NEWUSER = 0x10000000
@@ -95,6 +105,7 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
         with contextlib.suppress(CitygraphError, OSError):
             target = str(store_dir.current_build().path)
             store = open_read_only(Path(target))
+    limit_address_space(settings.memory_limit)
     conn.send(("ready", None))
     while True:
         try:
@@ -163,7 +174,13 @@ class InternalQueryError(Exception):
 
 
 class _ProcessDied(Exception):
-    """The query process ended without an answer (killed, or aborted by the engine)."""
+    """The query process ended without an answer (killed, or aborted by the engine).
+    ``aborted``: by a signal an allocation over the memory limit also ends in (SIGABRT); an
+    engine panic does too, so the ORDER BY retry comes first."""
+
+    def __init__(self, message: str, aborted: bool) -> None:
+        super().__init__(message)
+        self.aborted = aborted
 
 
 class Executor:
@@ -190,16 +207,23 @@ class Executor:
             # order, in the time left.
             retry = total_order(job.query)
             if retry is None and isinstance(failure, _ProcessDied):
-                raise StoreError("the query process stopped unexpectedly; try again") from None
+                self._raise_death(failure)
             if retry is None:
                 raise
             log.warning("query engine failed (%s); retrying with a total ORDER BY", failure)
             return self._retry(replace(job, query=retry), limit, started)
 
+    def _raise_death(self, death: _ProcessDied) -> None:
+        if death.aborted and self.settings.memory_limit:
+            raise over_limit(self.settings.memory_limit) from None
+        raise StoreError("the query process stopped unexpectedly; try again") from None
+
     def _retry(self, job: QueryJob, limit: float, started: float) -> tuple[Answer, float]:
         try:
             return self._run_once(job, limit, started)
         except _ProcessDied as exc:
+            if exc.aborted and self.settings.memory_limit:
+                raise over_limit(self.settings.memory_limit) from None
             raise InternalQueryError(f"the engine failed on the query twice: {exc}") from None
         except CitygraphError as exc:
             if exc.status != 400:  # a timeout stays a timeout
@@ -219,10 +243,10 @@ class Executor:
             budget = max(limit - (time.monotonic() - started), MIN_BUDGET)
             try:
                 worker.conn.send(job)
-                demoted = not worker.conn.poll(min(DEMOTE_AFTER, budget))
+                demoted = not self._wait(worker, min(DEMOTE_AFTER, budget))
                 if demoted:
                     worker.set_priority(LOW_PRIORITY)
-                if demoted and not worker.conn.poll(max(budget - DEMOTE_AFTER, 0)):
+                if demoted and not self._wait(worker, max(budget - DEMOTE_AFTER, 0)):
                     self._retire(worker)
                     raise QueryTimeout(
                         f"the query was stopped after {limit:g} s, the time limit of this "
@@ -230,14 +254,32 @@ class Executor:
                         headers={"Retry-After": "10"})
                 status, payload = worker.conn.recv()
             except (EOFError, OSError, BrokenPipeError):
+                worker.process.join(1)
                 self._retire(worker)
-                raise _ProcessDied("the query process died") from None
+                raise _ProcessDied("the query process died",
+                                   died_of_memory(worker.process.exitcode)) from None
             elapsed = time.monotonic() - started
-            if not demoted or worker.set_priority(0):
+            large = peak_rss(worker.process.pid or 0) > self.settings.memory_limit * RECYCLE_SHARE
+            if (not demoted or worker.set_priority(0)) and not (
+                    self.settings.memory_limit and large):
                 self._give_back(worker)
             else:
-                self._retire(worker)  # cannot be raised again without privileges
+                self._retire(worker)  # cannot be raised again without privileges, or large
         return self._unpack(status, payload), elapsed
+
+    def _wait(self, worker: _Worker, seconds: float) -> bool:
+        """Wait for the answer up to ``seconds``, watching the process's resident size."""
+        limit = self.settings.memory_limit
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if worker.conn.poll(max(min(left, MEMORY_POLL), 0) if limit else max(left, 0)):
+                return True
+            if limit and rss(worker.process.pid or 0) > limit:
+                self._retire(worker)
+                raise over_limit(limit)
+            if left <= 0 or not limit:
+                return False
 
     @staticmethod
     def _unpack(status: str, payload: object) -> Answer:
@@ -287,13 +329,31 @@ class Executor:
         with contextlib.suppress(OSError):
             self._give_back(_Worker(self.settings))
 
-    def warm_up(self) -> None:
+    def warm_up(self, jobs: tuple[QueryJob, ...] = ()) -> None:
         """Start the whole pool ahead of the first request: no request waits for a child to
-        start, and the memory the server needs is taken at start, not as traffic grows."""
+        start, and the memory the server needs is taken at start, not as traffic grows. The
+        first child then runs all ``jobs`` and every other child the last one (each within the
+        time limit): the page cache is shared, the loaded code paths are not."""
         with self._lock:
             missing = self._size - len(self._idle)
         for _ in range(missing):
             self._give_back(_Worker(self.settings))
+        with self._lock:
+            workers = list(self._idle)
+        for index, worker in enumerate(workers):
+            if not worker.wait_ready(STARTUP_LIMIT):
+                continue
+            for job in jobs if index == 0 else jobs[-1:]:
+                with contextlib.suppress(EOFError, OSError):
+                    worker.conn.send(job)
+                    if worker.conn.poll(self.settings.timeout):
+                        worker.conn.recv()
+                        continue
+                with self._lock:  # too slow or died: a fresh child takes its place
+                    if worker in self._idle:
+                        self._idle.remove(worker)
+                self._retire(worker)
+                break
 
     def close(self) -> None:
         with self._lock:

@@ -17,17 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from citygraph.sparql.guard import LEXER
+from citygraph.sparql.lexer import Token, scan
 
 # Words that end the list of order conditions (SolutionModifier, ValuesClause, §19.8).
 _AFTER_ORDER = {"LIMIT", "OFFSET", "VALUES", "HAVING", "GROUP", "ORDER"}
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -38,12 +31,7 @@ class Condition:
 
 def _tokens(query: str) -> list[Token]:
     """Significant tokens (no white space, no comments) with their positions."""
-    found = []
-    for match in LEXER.finditer(query):
-        text = match.group(0)
-        if not text.isspace() and not text.startswith("#"):
-            found.append(Token(text, match.start(), match.end()))
-    return found
+    return scan(query)
 
 
 def _closing(tokens: list[Token], opening: int) -> int:

@@ -51,9 +51,25 @@ def _one(params: Params, name: str) -> str | None:
     return values[0] if values else None
 
 
+# Each graph of a protocol dataset costs memory in the query process and in the cache key; no
+# real dataset description names more (SECURITY.md).
+MAX_DATASET_GRAPHS = 100
+MAX_IRI_LENGTH = 2048
+MAX_FORM_FIELDS = 2 * MAX_DATASET_GRAPHS + 16
+
+
 def _dataset(params: Params) -> Dataset:
-    return Dataset(default_graphs=tuple(params.get("default-graph-uri", [])),
-                   named_graphs=tuple(params.get("named-graph-uri", [])))
+    lists = {name: params.get(name, []) for name in ("default-graph-uri", "named-graph-uri")}
+    for name, values in lists.items():
+        if len(values) > MAX_DATASET_GRAPHS:
+            raise BadRequest(f"the request has {len(values)} '{name}' parameters; this "
+                             f"endpoint accepts at most {MAX_DATASET_GRAPHS}",
+                             code=ErrorCode.TOO_MANY_GRAPHS)
+        if any(len(value) > MAX_IRI_LENGTH for value in values):
+            raise BadRequest(f"a '{name}' value is longer than {MAX_IRI_LENGTH} characters",
+                             code=ErrorCode.GRAPH_IRI_TOO_LONG)
+    return Dataset(default_graphs=tuple(lists["default-graph-uri"]),
+                   named_graphs=tuple(lists["named-graph-uri"]))
 
 
 def _refuse_update(params: Params) -> None:
@@ -66,8 +82,11 @@ def _form(body: bytes, charset: str | None) -> dict[str, list[str]]:
     text = _decode(body, charset)
     try:
         return parse_qs(text, keep_blank_values=True, strict_parsing=bool(text),
-                        errors="strict")
-    except (ValueError, UnicodeDecodeError):
+                        errors="strict", max_num_fields=MAX_FORM_FIELDS)
+    except (ValueError, UnicodeDecodeError) as exc:
+        if "max_num_fields" in str(exc) or "Max number of fields" in str(exc):
+            raise BadRequest(f"the form has more than {MAX_FORM_FIELDS} fields",
+                             code=ErrorCode.TOO_MANY_GRAPHS) from None
         raise BadRequest("the URL-encoded form in the body cannot be decoded") from None
 
 

@@ -4,8 +4,16 @@ read-only Graph Store Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/)
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from werkzeug.exceptions import ClientDisconnected
 
-from citygraph.errors import BadRequest, MethodNotAllowed, NotAcceptable, NotFound
+from citygraph.errors import (
+    BadRequest,
+    CitygraphError,
+    ErrorCode,
+    MethodNotAllowed,
+    NotAcceptable,
+    NotFound,
+)
 from citygraph.formats import Kind, by_name, of_kinds
 from citygraph.sparql import protocol, results
 from citygraph.sparql.engine import Dataset
@@ -43,11 +51,23 @@ def run(query: str, dataset: Dataset, max_rows: int) -> Response:
     return answer_response(answer, info, job)
 
 
+def _body() -> bytes:
+    """The request body; 408 when the client does not send it within the server's read
+    deadline (citygraph.server.DeadlineSocket raises a TimeoutError under werkzeug)."""
+    try:
+        return request.get_data()
+    except ClientDisconnected as exc:
+        if isinstance(exc.__context__, TimeoutError):
+            raise CitygraphError("the request body did not arrive in time", status=408,
+                                 code=ErrorCode.REQUEST_TIMEOUT) from None
+        raise
+
+
 @bp.route("/sparql", methods=[*READ_METHODS, *WRITE_METHODS])
 @bp.route("/sparql/", methods=[*READ_METHODS, *WRITE_METHODS])
 def sparql() -> Response:
     parsed = protocol.parse(request.method, request.args.to_dict(flat=False),
-                            request.content_type, request.get_data())
+                            request.content_type, _body())
     if parsed.query is None:
         return service_description()
     return run(parsed.query, parsed.dataset, runtime().config.max_rows)

@@ -46,7 +46,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "network": "Network", "sdg": "SDG", "label": "Name", "download": "Download this list as",
         "of_total": "of", "not_found": "Not found", "gone": "Gone", "lists": "Lists",
         "events_about": "Events", "counts_reported": "reported", "types_label": "Classes",
-        "query_for": "query",
+        "breadcrumbs": "You are here", "show_all": "show all", "source_label": "Source",
+        "query_for": "query", "ep_glance": "Map and timeline at a glance",
+        "ep_workbench": "Query workbench with example queries",
+        "ep_dumps": "Downloads of the whole graph", "ep_catalog": "Data catalogue (DCAT-AP.de)",
+        "ep_void": "Dataset statistics (VoID)", "ep_def": "Ontology (the vocabulary)",
+        "ep_sparql": "SPARQL endpoint for programs", "open_list": "show the list",
+        "all_lists": "All lists by kind",
+        "examples_intro": "Each opens the query workbench with the query run.",
     },
     "de": {
         "key_facts": "Das Wichtigste", "statements": "Alle Aussagen", "property": "Eigenschaft",
@@ -81,7 +88,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "Nicht gefunden", "gone": "Entfernt", "lists": "Listen",
         "events_about": "Veranstaltungen", "counts_reported": "berichtet",
         "types_label": "Klassen",
-        "query_for": "Abfrage",
+        "breadcrumbs": "Sie sind hier", "show_all": "alle zeigen", "source_label": "Quelle",
+        "query_for": "Abfrage", "ep_glance": "Karte und Zeitleiste auf einen Blick",
+        "ep_workbench": "Abfrage-Werkbank mit Beispielabfragen",
+        "ep_dumps": "Downloads des ganzen Graphen",
+        "ep_catalog": "Datenkatalog (DCAT-AP.de)", "ep_void": "Statistik des Datensatzes (VoID)",
+        "ep_def": "Ontologie (das Vokabular)", "ep_sparql": "SPARQL-Endpunkt für Programme",
+        "open_list": "Liste anzeigen", "all_lists": "Alle Listen nach Art",
+        "examples_intro": "Jede öffnet die Abfrage-Werkbank mit der ausgeführten Abfrage.",
     },
 }
 
@@ -103,9 +117,18 @@ WORKBENCH: dict[str, dict[str, str]] = {
         "The results were cut at the row limit of this server.",
         "glance_intro": "Town twinnings, city friendships and network memberships of {city}, "
                         "each figure drawn from an example query of the library.",
-        "map_glance": "Partner cities (dark) and friendship cities (light) with their start "
-                      "years", "role": "role", "network": "Network",
-        "endpoint": "SPARQL endpoint",
+        "role": "role", "network": "Network", "endpoint": "SPARQL endpoint",
+        "map_glance": "Partner cities (red circles) and friendship cities (teal diamonds); the "
+                      "black square is {city}",
+        "queries_intro": "Ready-made questions; each opens the workbench with the query run. "
+                         "For programs the same list is available as",
+        "jump": "Jump to the results", "views": "Views of these results",
+        "download_note": "a file from the SPARQL endpoint",
+        "map_europe": "Europe", "map_world": "The world",
+        "map_europe_title": "Map of Europe with the partner and friendship cities",
+        "map_world_title": "World map with the partner and friendship cities",
+        "places": "All places on the maps",
+        "map_query": "The query behind these maps",
     },
     "de": {
         "title": "Abfrage-Werkbank", "query": "SPARQL-Abfrage", "run": "Ausführen",
@@ -125,12 +148,20 @@ WORKBENCH: dict[str, dict[str, str]] = {
         "Die Ergebnisse wurden an der Zeilengrenze dieses Servers abgeschnitten.",
         "glance_intro": "Städtepartnerschaften, befreundete Städte und Mitgliedschaften in "
                         "Netzwerken von {city}; jede Abbildung beruht auf einer Beispielabfrage.",
-        "map_glance": "Partnerstädte (dunkel) und befreundete Städte (hell) mit dem Jahr des "
-                      "Beginns", "role": "Rolle", "network": "Netzwerk",
-        "endpoint": "SPARQL-Endpunkt",
+        "role": "Rolle", "network": "Netzwerk", "endpoint": "SPARQL-Endpunkt",
+        "map_glance": "Partnerstädte (rote Kreise) und befreundete Städte (türkise Rauten); das "
+                      "schwarze Quadrat ist {city}",
+        "queries_intro": "Fertige Fragen; jede öffnet die Werkbank mit der ausgeführten "
+                         "Abfrage. Für Programme gibt es dieselbe Liste als",
+        "jump": "Zu den Ergebnissen", "views": "Ansichten dieser Ergebnisse",
+        "download_note": "eine Datei vom SPARQL-Endpunkt",
+        "map_europe": "Europa", "map_world": "Die Welt",
+        "map_europe_title": "Europakarte mit den Partnerstädten und befreundeten Städten",
+        "map_world_title": "Weltkarte mit den Partnerstädten und befreundeten Städten",
+        "places": "Alle Orte der Karten",
+        "map_query": "Die Abfrage hinter diesen Karten",
     },
 }
-
 
 
 # Readable names of external properties (the store only holds labels of citygraph's own terms).
@@ -165,6 +196,7 @@ PROPERTY_LABELS: dict[str, tuple[str, str]] = {
     "https://schema.org/subEvent": ("sub-event", "Teilveranstaltung"),
     "https://schema.org/audience": ("audience", "Zielgruppe"),
     "https://schema.org/name": ("name", "Name"),
+    "http://xmlns.com/foaf/0.1/name": ("official name", "amtlicher Name"),
     "http://www.w3.org/ns/org#hasMember": ("has member", "hat Mitglied"),
     "http://www.w3.org/ns/org#member": ("member", "Mitglied"),
     "http://www.w3.org/ns/org#memberOf": ("member of", "Mitglied von"),

@@ -21,3 +21,14 @@ def local_page(iri: str, lang: str | None = None) -> str | None:
 def page_link(iri: str) -> str | None:
     """``local_page`` keeping the request's explicit ``?lang=``."""
     return local_page(iri, request.args.get("lang"))
+
+
+# Only these IRIs become links: a result may hold any IRI, and javascript: or data: in an href
+# would run in the page (OWASP XSS prevention cheat sheet, rule 5).
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def safe_href(iri: str) -> str | None:
+    """The IRI itself as a link target when it is http(s) or mailto, else None (shown as
+    text only)."""
+    return iri if iri.lower().startswith(LINK_SCHEMES) else None

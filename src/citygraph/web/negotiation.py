@@ -130,3 +130,12 @@ def best_for_request(offered: Sequence[MediaType], suffix: str | None = None,
     if suffix is not None:
         return next((m for m in offered if m.extension == suffix), None)
     return best(offered, request.accept_mimetypes, request_override(), default)
+
+
+def best_mime(candidates: Sequence[str]) -> str | None:
+    """The candidate media type the current request's Accept header ranks highest (ties go
+    to the first listed), for views that choose between an HTML and a JSON rendering."""
+    from flask import request
+
+    chosen: str | None = request.accept_mimetypes.best_match(candidates)
+    return chosen

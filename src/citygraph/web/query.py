@@ -1,7 +1,8 @@
 """The one public query path, for every view that executes text a client sent (/sparql, the
 Graph Store, the workbench): check → client identity → job → runtime answer → response.
 
-The guard runs first, so a bad query is a 4xx whatever the Accept header says; the runtime
+Fair use is checked first (a client over its budget costs no CPU, not even the guard's), then
+the guard, so a bad query is a 4xx whatever the Accept header says; the runtime
 refuses a job whose text did not pass it (``Runtime.answer`` takes the guard's ``Checked``).
 Fair use charges the client address (after ProxyFix, the real client behind trusted proxies);
 loopback clients are exempt unless ``fair_use_loopback`` is set.
@@ -16,7 +17,6 @@ from flask import Response, request
 
 from citygraph.formats import by_name
 from citygraph.sparql.engine import Answer, Dataset, QueryJob
-from citygraph.sparql.guard import check_query
 from citygraph.store import BuildInfo
 from citygraph.web.conditional import respond
 from citygraph.web.current import runtime
@@ -37,8 +37,8 @@ def run_query(query: str, accept: Callable[[], tuple[str, ...]], *,
               base_iri: str | None = None) -> tuple[Answer, BuildInfo, QueryJob]:
     """Run a client's query; ``accept`` is asked only after the query passed the guard."""
     rt = runtime()
-    checked = check_query(query, rt.limits)
     client, exempt = client_identity()
+    checked = rt.admit(query, client, exempt)  # fair use first, then the guard
     job = QueryJob(query=query, dataset=dataset or Dataset(), accept=accept(),
                    max_rows=rt.config.max_rows if max_rows is None else max_rows,
                    base_iri=base_iri)

@@ -1,8 +1,8 @@
 """Views built from a results table: a point map, a timeline and a relation graph.
 
 Only geometry is computed here (plain data classes); the templates draw inline SVG and HTML.
-No tiles, no scripts, no external requests. The map uses the one projection of
-``web.mapping``; the graph places its nodes on a circle.
+No tiles, no scripts, no external requests. The map is the one map of ``web.mapping``
+(offline basemap); the graph places its nodes on a circle.
 """
 
 from __future__ import annotations
@@ -11,32 +11,14 @@ import math
 import re
 from dataclasses import dataclass
 
-from citygraph.web.mapping import GeoPoint, degrees, fit
+from citygraph.web import mapping
 from citygraph.workbench.table import Cell, Table
 
 LAT_NAMES = ("lat", "latitude")
 LONG_NAMES = ("long", "lon", "lng", "longitude")
 _DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?")
-MAP_W, MAP_H = 640, 360
+MAP_W, MAP_H = 640, 380
 GRAPH_SIZE, MAX_NODES = 480, 60
-
-
-@dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
-    label: str
-    href: str | None
-    css: str = "point"
-
-
-@dataclass(frozen=True)
-class MapFigure:
-    width: int
-    height: int
-    points: list[Point]
-    meridians: list[tuple[float, str]]  # (x, label)
-    parallels: list[tuple[float, str]]  # (y, label)
 
 
 @dataclass(frozen=True)
@@ -70,7 +52,7 @@ def _label(row: dict[str, Cell], skip: set[str]) -> Cell:
     return next((c for k, c in row.items() if k not in skip and c.text), Cell(""))
 
 
-def geo_rows(table: Table) -> list[GeoPoint]:
+def geo_rows(table: Table) -> list[mapping.GeoPoint]:
     """Rows with a parseable latitude and longitude column, in table order."""
     lat, lon = _column(table, LAT_NAMES), _column(table, LONG_NAMES)
     if lat is None or lon is None or lat not in table.columns or lon not in table.columns:
@@ -82,30 +64,40 @@ def geo_rows(table: Table) -> list[GeoPoint]:
         except ValueError:
             continue
         label = _label(row, {lat, lon, "wkt"})
-        out.append(GeoPoint(x, y, label.text, label.href))
+        out.append(mapping.GeoPoint(x, y, label.text, label.href))
     return out
 
 
-def build_map(rows: list[GeoPoint]) -> MapFigure | None:
-    """A point map with one point per row and a graticule; None without points."""
-    if not rows:
-        return None
-    frame = fit(rows, MAP_W, MAP_H)
-    points = [Point(frame.x(r.lon), frame.y(r.lat), r.label, r.href, r.css) for r in rows]
-    return MapFigure(MAP_W, MAP_H, points,
-                     [(x, degrees(lon, "E", "W")) for lon, x in frame.meridians(8)],
-                     [(y, degrees(lat, "N", "S")) for lat, y in frame.parallels(8)])
+def build_map(rows: list[mapping.GeoPoint]) -> mapping.Drawing | None:
+    """A point map with one point per row on the offline basemap; None without points."""
+    return mapping.draw(rows, MAP_W, MAP_H)
 
 
 def _is_date(cell: Cell) -> bool:
     return bool(_DATE.fullmatch(cell.value)) and int(cell.value.lstrip("-")[:4]) >= 1000
 
 
+DATE_TYPES = ("#date", "#dateTime", "#gYear", "#gYearMonth")
+DATE_NAMES = ("date", "since", "start", "end", "until", "year", "founded", "signed", "when")
+
+
+def _dated(column: str, cells: list[Cell]) -> bool:
+    """Dates by their datatype, or years/dates in a column whose name says it holds dates
+    (a count of 1200 is no year)."""
+    if all(c.datatype.endswith(DATE_TYPES) for c in cells):
+        return True
+    return any(n in column.lower() for n in DATE_NAMES)
+
+
 def date_column(table: Table) -> str | None:
-    """The first column whose filled values are all years or ISO dates (at least one)."""
+    """The first column whose filled values are all years or ISO dates, typed as dates or
+    named as dates; a timeline needs two dated rows and something to say about each."""
+    if len(table.columns) < 2:
+        return None
     for column in table.columns:
         cells = [r[column] for r in table.rows if r[column].text]
-        if cells and all(c.kind == "literal" and _is_date(c) for c in cells):
+        if (len(cells) >= 2 and all(c.kind == "literal" and _is_date(c) for c in cells)
+                and _dated(column, cells)):
             return column
     return None
 
@@ -145,7 +137,7 @@ def relation_graph(table: Table) -> GraphFigure | None:
             nodes.setdefault(row[b].value, row[b])
             if (row[a].value, row[b].value) not in pairs:
                 pairs.append((row[a].value, row[b].value))
-    if not nodes or len(nodes) > MAX_NODES:
+    if len(nodes) < 3 or len(nodes) > MAX_NODES:
         return None
     radius, centre = GRAPH_SIZE / 2 - 70, GRAPH_SIZE / 2
     where: dict[str, tuple[float, float]] = {}

@@ -1,10 +1,8 @@
-"""The figures of the glance page ("{focal city} at a glance"), each built from named queries
-of the library, which find the focal city through the dataset description (cg:focalCity).
-
-Map: ``partner-cities-coordinates`` with the start years of ``partnership-timeline``, plus the
-friendship cities of ``friendship-cities`` (their points come from FRIENDSHIP_POINTS, because
-no library query gives friendship-city coordinates). Timeline: ``partnership-timeline``.
-Memberships: ``city-memberships``.
+"""The figures of the glance page ("{focal city} at a glance"): maps (Europe in detail, and the
+world) of the partner and friendship cities with the focal city (``map_query``), the timeline
+of the partnerships from the same rows, and the memberships (``memberships_query``); names in
+the page language (English where the data has no German label), linked to their pages. Each
+figure names the library query that gives the same answer (``sources``).
 """
 
 from __future__ import annotations
@@ -12,78 +10,121 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from citygraph.namespaces import PREFIXES
 from citygraph.sparql.runtime import Binding
-from citygraph.web.mapping import GeoPoint
-from citygraph.workbench import figures, library
+from citygraph.web import mapping
+from citygraph.workbench import figures
 
 MAP_PARTNERS = "partner-cities-coordinates"
 TIMELINE = "partnership-timeline"
 FRIENDSHIPS = "friendship-cities"
 MEMBERSHIPS = "city-memberships"
-FRIENDSHIP_POINTS = """PREFIX cg:  <https://w3id.org/citygraph/def#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#>
-
-SELECT ?city ?lat ?long
-WHERE {
-  ?dataset cg:focalCity ?home .
-  ?relation a cg:Friendship ;
-            cg:partner ?home , ?friend .
-  FILTER(?friend != ?home)
-  ?friend rdfs:label ?city ; wgs:lat ?la ; wgs:long ?lo .
-  FILTER(lang(?city) = "en")
-  BIND(STR(?la) AS ?lat)
-  BIND(STR(?lo) AS ?long)
-}
-ORDER BY ?city"""
 
 Select = Callable[[str], list[dict[str, Binding]]]
+PROLOGUE = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("cg", "org", "schema", "skos", "wgs"))
+Link = Callable[[str], str | None]
+# The detail map: Europe, where most partners lie (their dots would overlap on a world map).
+EUROPE = mapping.Frame(west=-12.0, south=34.0, east=46.0, north=68.0, width=640, height=560)
+
+
+def map_query(home: str, lang: str) -> str:
+    """Partner and friendship cities with coordinates (a municipality's: those of its seat),
+    names in ``lang`` (English fallback), start year; and the focal city itself (kind
+    "focal"). ``lang`` is one of de/en."""
+    return f"""{PROLOGUE}SELECT ?city ?cityL ?cityE ?countryL ?countryE ?lat ?long ?kind ?start
+WHERE {{
+  {{ ?relation cg:partner <{home}> , ?city ; a ?class .
+     VALUES (?class ?kind) {{ (cg:Partnership "partner") (cg:Friendship "friendship") }}
+     FILTER(?city != <{home}>)
+     OPTIONAL {{ ?relation schema:startDate ?start }} }}
+  UNION {{ BIND(<{home}> AS ?city) BIND("focal" AS ?kind) }}
+  OPTIONAL {{ ?city wgs:lat ?ownLat ; wgs:long ?ownLong }}
+  OPTIONAL {{ ?city cg:seat ?seat . ?seat wgs:lat ?seatLat ; wgs:long ?seatLong }}
+  BIND(COALESCE(?ownLat, ?seatLat) AS ?lat)
+  BIND(COALESCE(?ownLong, ?seatLong) AS ?long)
+  FILTER(BOUND(?lat) && BOUND(?long))
+  OPTIONAL {{ ?city schema:containedInPlace ?country
+             FILTER(STRSTARTS(STR(?country), "{PREFIXES['country']}")) }}
+  {_labels("city", lang)} {_labels("country", lang)}
+}} ORDER BY ?start"""
+
+
+def _labels(var: str, lang: str) -> str:
+    """?{var}L in ``lang`` and ?{var}E in English (the fallback), both optional."""
+    return (f'OPTIONAL {{ ?{var} skos:prefLabel ?{var}L FILTER(lang(?{var}L) = "{lang}") }} '
+            f'OPTIONAL {{ ?{var} skos:prefLabel ?{var}E FILTER(lang(?{var}E) = "en") }}')
+
+
+def _name(row: dict[str, str], var: str) -> str:
+    return row.get(var + "L") or row.get(var + "E") or row.get(var, "").rsplit("/", 1)[-1]
+
+
+def memberships_query(home: str, lang: str) -> str:
+    """The focal city's memberships: network, role (names in ``lang``), start and end."""
+    return f"""{PROLOGUE}SELECT ?network ?networkL ?networkE ?roleL ?roleE ?start ?end WHERE {{
+  ?membership org:member <{home}> ; org:organization ?network .
+  OPTIONAL {{ ?membership org:role ?role }}
+  OPTIONAL {{ ?membership schema:startDate ?start }}
+  OPTIONAL {{ ?membership schema:endDate ?end }}
+  {_labels("network", lang)} {_labels("role", lang)}
+}}"""
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    point: mapping.GeoPoint
+    year: str
+    country: str = ""
+
+
+def map_entries(select: Select, home: str, lang: str, link: Link) -> list[MapEntry]:
+    out = []
+    for row in select(map_query(home, lang)):
+        value = {k: v.get("value", "") for k, v in row.items()}
+        try:
+            lat, lon = float(value["lat"]), float(value["long"])
+        except (KeyError, ValueError):
+            continue
+        point = mapping.GeoPoint(lon, lat, _name(value, "city"), link(value["city"]),
+                                 value["kind"])
+        country = _name(value, "country") if "country" in value or "countryE" in value else ""
+        out.append(MapEntry(point, value.get("start", "")[:4], country))
+    return out
+
+
+def memberships(select: Select, home: str, lang: str, link: Link) -> list[dict[str, str]]:
+    rows = [{k: v.get("value", "") for k, v in row.items()}
+            for row in select(memberships_query(home, lang))]
+    out = [{"network": _name(r, "network"), "href": link(r["network"]) or "",
+            "role": _name(r, "role") if ("roleL" in r or "roleE" in r) else "",
+            "since": r.get("start", "")[:4], "until": r.get("end", "")[:4]} for r in rows]
+    return sorted(out, key=lambda m: m["network"].casefold())
 
 
 @dataclass(frozen=True)
 class Glance:
-    map: figures.MapFigure | None
+    europe: mapping.Drawing | None
+    world: mapping.Drawing | None
+    places: list[MapEntry]
     timeline: list[figures.Event]
     memberships: list[dict[str, str]]
     sources: dict[str, str]  # figure → example name
-    friendship_points_query: str
+    map_query: str
 
 
-def _rows(select: Select, name: str) -> list[dict[str, str]]:
-    example = library.find(name)
-    if example is None:
-        raise LookupError(f"the library has no example '{name}'")
-    return [{k: v.get("value", "") for k, v in row.items()} for row in select(example.query)]
-
-
-def _geo(rows: list[dict[str, str]], name: str, years: dict[str, str], css: str
-         ) -> list[GeoPoint]:
-    out = []
-    for row in rows:
-        try:
-            lat, lon = float(row["lat"]), float(row["long"])
-        except (KeyError, ValueError):
-            continue
-        year = years.get(row[name], "")
-        label = f"{row[name]} ({year})" if year else row[name]
-        out.append(GeoPoint(lon, lat, label, None, css))
-    return out
-
-
-def build(select: Select) -> Glance:
-    """Run the four library queries (and the friendship points) and build the figures."""
-    timeline_rows = _rows(select, TIMELINE)
-    partner_years = {r["partner"]: r["since"] for r in timeline_rows}
-    friend_rows = _rows(select, FRIENDSHIPS)
-    friend_years = {r["city"]: r.get("since", "") for r in friend_rows}
-    friend_points = [{k: v.get("value", "") for k, v in row.items()}
-                     for row in select(FRIENDSHIP_POINTS)]
-    points = (_geo(_rows(select, MAP_PARTNERS), "partner", partner_years, "point partner")
-              + _geo(friend_points, "city", friend_years, "point friendship"))
-    events = [figures.Event(r["since"], f"{r['partner']} ({r['country']})", None)
-              for r in timeline_rows]
-    return Glance(map=figures.build_map(points), timeline=events,
-                  memberships=_rows(select, MEMBERSHIPS),
+def build(select: Select, home: str, lang: str, link: Link) -> Glance:
+    """Run the map and membership queries and build the figures."""
+    places = map_entries(select, home, lang, link)
+    points = [e.point for e in places]
+    europe = [p for p in points if EUROPE.west <= p.lon <= EUROPE.east
+              and EUROPE.south <= p.lat <= EUROPE.north]
+    events = sorted((figures.Event(e.year, f"{e.point.label} ({e.country})" if e.country
+                                   else e.point.label, e.point.href)
+                     for e in places if e.point.kind == "partner" and e.year),
+                    key=lambda e: e.date)
+    return Glance(europe=mapping.draw(europe, frame=EUROPE),
+                  world=mapping.draw(points, 640, 360), places=places, timeline=events,
+                  memberships=memberships(select, home, lang, link),
                   sources={"map": MAP_PARTNERS, "friendships": FRIENDSHIPS,
                            "timeline": TIMELINE, "memberships": MEMBERSHIPS},
-                  friendship_points_query=FRIENDSHIP_POINTS)
+                  map_query=map_query(home, lang))

@@ -6,14 +6,19 @@ Kept apart from Flask: the view passes the answer body, the request arguments an
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from citygraph.sparql.engine import Answer
+from citygraph.web import mapping
 from citygraph.workbench import figures, table
 from citygraph.workbench.table import Linker, Table
 
 DOWNLOADS = ("csv", "json", "tsv")
+
+
+NameLookup = Callable[[list[table.Row]], dict[str, str]]
 
 
 @dataclass
@@ -21,7 +26,7 @@ class ResultView:
     """Everything the results part of the page needs; empty parts are not drawn."""
 
     table: Table | None = None
-    map: figures.MapFigure | None = None
+    map: mapping.Drawing | None = None
     timeline: list[figures.Event] = field(default_factory=list)
     graph: figures.GraphFigure | None = None
     boolean: bool | None = None
@@ -32,7 +37,7 @@ class ResultView:
 
 
 def result_view(answer: Answer, args: dict[str, str], prefixes: dict[str, str],
-                link: Linker) -> ResultView:
+                link: Linker, names: NameLookup | None = None) -> ResultView:
     """The view of an answer; ``args`` are the request's query arguments (sort, dir)."""
     if answer.form == "graph":
         return ResultView(graph_text=answer.body.decode("utf-8"), truncated=answer.truncated)
@@ -41,7 +46,8 @@ def result_view(answer: Answer, args: dict[str, str], prefixes: dict[str, str],
         return ResultView(boolean=bool(data.get("boolean")))
     variables: list[str] = data["head"]["vars"]
     bindings: list[table.Row] = data["results"]["bindings"]
-    built = table.build(variables, bindings, prefixes, link)
+    labels = names(bindings) if names else None
+    built = table.build(variables, bindings, prefixes, link, labels)
     sort, descending = args.get("sort"), args.get("dir") == "desc"
     shown = table.sort_rows(built, bindings, sort, descending)
     return ResultView(

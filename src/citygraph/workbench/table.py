@@ -25,6 +25,7 @@ class Cell:
     href: str | None = None
     kind: str = ""  # uri | literal | bnode | "" (unbound)
     value: str = ""  # the raw value (IRI or lexical form)
+    datatype: str = ""  # of a literal
 
 
 @dataclass(frozen=True)
@@ -34,32 +35,53 @@ class Table:
     rows: list[dict[str, Cell]]
 
 
-def _cell(binding: Binding | None, label: Binding | None, prefixes: dict[str, str],
+def _cell(binding: Binding | None, label: str | None, prefixes: dict[str, str],
           link: Linker) -> Cell:
     if binding is None:
         return Cell("")
     kind, value = binding.get("type", "literal"), binding.get("value", "")
     if kind == "uri":
         href = link(value)
-        short = href.partition("/doc/")[2] if href != value else ""
-        text = label["value"] if label else short or shorten(value, prefixes).strip("<>")
-        return Cell(text, href, "uri", value)
+        short = href.partition("/doc/")[2].partition("?")[0] if href and href != value else ""
+        text = label or short or shorten(value, prefixes).strip("<>")
+        return Cell(text, href or None, "uri", value)
     if kind == "bnode":
         return Cell(f"_:{value}", None, "bnode", value)
-    return Cell(value, None, "literal", value)
+    # A web address given as text (STR(?source), xsd:anyURI) is a link all the same.
+    web = value.startswith(("https://", "http://")) and " " not in value
+    return Cell(value, value if web else None, "literal", value, binding.get("datatype", ""))
 
 
 def build(variables: list[str], bindings: list[Row], prefixes: dict[str, str],
-          link: Linker) -> Table:
-    """The table of these results; ``?xLabel`` columns become the link texts of ``?x``."""
+          link: Linker, labels: dict[str, str] | None = None) -> Table:
+    """The table of these results; ``?xLabel`` columns become the link texts of ``?x``, else
+    the IRI's name from ``labels`` (looked up in the store), else its short form."""
     folded = {f"{v}Label" for v in variables if f"{v}Label" in variables}
     columns = [v for v in variables if v not in folded]
+    names = labels or {}
     rows = []
     for binding in bindings:
-        row = {v: _cell(binding.get(v), binding.get(f"{v}Label") if f"{v}Label" in folded
-                        else None, prefixes, link) for v in columns}
+        row = {}
+        for v in columns:
+            cell = binding.get(v)
+            own = binding.get(f"{v}Label") if f"{v}Label" in folded else None
+            label = own["value"] if own else names.get(cell["value"]) if cell else None
+            row[v] = _cell(cell, label, prefixes, link)
         rows.append(row)
     return Table(columns, variables, rows)
+
+
+def local_iris(bindings: list[Row], base_iri: str, limit: int = 500) -> list[str]:
+    """The data IRIs of the results (at most ``limit``), whose names the page looks up."""
+    found: dict[str, None] = {}
+    prefix = base_iri + "id/"
+    for binding in bindings:
+        for term in binding.values():
+            if term.get("type") == "uri" and term.get("value", "").startswith(prefix):
+                found[term["value"]] = None
+                if len(found) >= limit:
+                    return list(found)
+    return list(found)
 
 
 def is_numeric(bindings: list[Row], column: str) -> bool:

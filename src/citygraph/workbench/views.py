@@ -2,11 +2,14 @@
 /glance ("{focal city} at a glance", the city from the dataset description).
 
 Queries run through the same path as /sparql (guard, fair use, cache, killable child process):
-``web.query.run_query``. The query page renders its results on
-the server, so it works without JavaScript; static/wb/enhance.js only adds YASGUI when it loaded.
+``web.query.run_query``. The query page renders its results on the server, so it works
+without JavaScript; static/wb/enhance.js adds the vendored SPARQL editor (static/vendor/yasgui),
+served from this origin like everything else on the page.
 """
 
 from __future__ import annotations
+
+import re
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
@@ -18,17 +21,13 @@ from citygraph.store import BuildInfo
 from citygraph.web.conditional import respond
 from citygraph.web.current import runtime, site
 from citygraph.web.i18n import WORKBENCH, choose_language, texts
-from citygraph.web.links import local_page
-from citygraph.web.negotiation import negotiate_request, resolve
+from citygraph.web.links import page_link, safe_href
+from citygraph.web.negotiation import best_mime, negotiate_request, resolve
 from citygraph.web.query import answer_response, run_query
-from citygraph.workbench import glance, library, page
+from citygraph.workbench import glance, library, page, table
 
 bp = Blueprint("workbench", __name__)
 READ = ["GET", "HEAD"]
-CSP = ("default-src 'self'; img-src 'self' data: https:; "
-       "script-src 'self' https://cdn.jsdelivr.net; "
-       "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-       "font-src 'self' data: https://cdn.jsdelivr.net; connect-src 'self'")
 DEFAULT_QUERY = "SELECT ?s ?p ?o\nWHERE { ?s ?p ?o }\nLIMIT 10\n"
 PAGE_KINDS = (Kind.HTML, Kind.RESULTS)
 
@@ -56,16 +55,25 @@ def _example(name: str) -> library.Example:
 def _html(body: str, tag: str, status: int = 200) -> Response:
     media = by_name("html")
     assert media is not None
-    response = respond(body, media, runtime().build(), tag, status=status,
-                       vary=("Accept", "Accept-Language"))
-    response.headers["Content-Security-Policy"] = CSP
-    return response
+    return respond(body, media, runtime().build(), tag, status=status,
+                   vary=("Accept", "Accept-Language"))
+
+
+def _wants_html() -> bool:
+    """A browser (text/html preferred to JSON) gets the page; every other client JSON."""
+    accept = request.accept_mimetypes
+    best = best_mime(["application/json", "text/html"])
+    return best == "text/html" and accept["text/html"] > accept["application/json"]
 
 
 @bp.route("/queries", methods=READ)
 @bp.route("/queries.json", methods=READ)
 def queries() -> Response:
     lang = _lang()
+    if not request.path.endswith(".json") and _wants_html():
+        html = render_template("workbench/queries.html", lang=lang, t=_texts(lang),
+                               groups=library.grouped(), group_title=library.group_title)
+        return _html(html, f"queries/{lang}")
     listing = [{"name": e.name, "title": e.titles, "group": e.group,
                 "group_title": {k: library.group_title(e.group, k) for k in ("en", "de")},
                 "description": e.description, "query": e.query,
@@ -111,7 +119,9 @@ def _lang_url(lang: str) -> str:
 
 
 def _link(iri: str) -> str:
-    return local_page(iri) or iri
+    """The page of a data IRI (keeping an explicit ?lang=), or the IRI itself when it is
+    safe as a link (http(s), mailto); otherwise no link."""
+    return page_link(iri) or safe_href(iri) or ""
 
 
 def _results(query: str) -> tuple[page.ResultView | None, CitygraphError | None]:
@@ -122,7 +132,37 @@ def _results(query: str) -> tuple[page.ResultView | None, CitygraphError | None]
     except CitygraphError as exc:
         return None, exc
     args = request.args.to_dict()
-    return page.result_view(answer, args, runtime().prefixes, _link), None
+    return page.result_view(answer, args, runtime().prefixes, _link, _names), None
+
+
+def _names(bindings: list[table.Row]) -> dict[str, str]:
+    """Names of the data IRIs in the results, in the page language (English fallback)."""
+    found = table.local_iris(bindings, runtime().config.base_iri)
+    if not found:
+        return {}
+    values = " ".join(f"<{iri}>" for iri in found)
+    lang = _lang()
+    query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+             f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} "
+             "?s skos:prefLabel|rdfs:label ?l "
+             f'FILTER(lang(?l) = "{lang}" || lang(?l) = "en") }}')
+    names: dict[str, str] = {}
+    for row in runtime().select(query):
+        literal = row["l"]
+        if literal.get("xml:lang") == lang or row["s"]["value"] not in names:
+            names[row["s"]["value"]] = literal["value"]
+    return names
+
+
+_HEADER = re.compile(r"(?:#[ \t]*[\w-]+(?:@[a-z]{2})?:[^\n]*\n)+")
+
+
+def _without_header(query: str) -> str:
+    """The query without the library's header comments (title, group, description): the
+    page shows them above the editor, so the editor starts with the query itself."""
+    match = _HEADER.match(query)
+    return query[match.end():] if match else query
 
 
 def _query_page(query: str, example: library.Example | None, tag: str) -> Response:
@@ -135,7 +175,7 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
     html = render_template(
         "workbench/query.html", lang=lang, t=_texts(lang), example=example, view=view,
         error=error,
-        query=query or f"{sparql_prologue()}\n{DEFAULT_QUERY}",
+        query=_without_header(query) or f"{sparql_prologue()}\n{DEFAULT_QUERY}",
         groups=library.grouped(), group_title=library.group_title, path=path, args=args,
         sort_url=page.sort_url, share=page.page_url(path, args), lang_url=_lang_url(lang),
         downloads=page.download_urls(request.script_root, query) if query else [])
@@ -148,7 +188,7 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
 @bp.route("/glance", methods=READ)
 def glance_page() -> Response:
     lang = _lang()
-    figures = glance.build(runtime().select)
+    figures = glance.build(runtime().select, site().focal_city, lang, _link)
     html = render_template("workbench/glance.html", lang=lang, t=_texts(lang), g=figures,
                            find=library.find, query_url=url_for("workbench.query_page"),
                            lang_url=_lang_url(lang))

@@ -1,0 +1,95 @@
+"""Memory of the query processes: a hard limit per process and the budget of a whole server.
+
+Each query process gets an address-space limit (setrlimit(2) RLIMIT_AS) of its size when
+ready plus its share of the budget, so an allocation beyond it fails and Oxigraph aborts
+the process; the web process also watches the resident size (RSS, /proc/PID/statm) while it
+waits and kills a process that outgrows its share. Either way the client gets 503
+``query_memory_limit`` and the process is replaced; one whose peak passed half its limit is
+replaced after its answer too, because freed memory is not always returned to the system.
+See docs/operations.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+
+from citygraph.errors import CitygraphError, ErrorCode
+
+MB = 1 << 20
+# What a web worker holds besides its result cache and request bodies (Flask, rdflib,
+# templates), and the gunicorn master; measured, with margin (docs/operations.md).
+WEB_PROCESS_BYTES = 256 * MB
+MASTER_BYTES = 64 * MB
+MIN_QUERY_BYTES = 96 * MB  # below this even a small query fails: refuse to start
+RECYCLE_SHARE = 0.5  # a process whose peak passed this share of its limit is replaced
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+class QueryMemoryLimit(CitygraphError):
+    status = 503
+    code = ErrorCode.QUERY_MEMORY_LIMIT
+
+
+def over_limit(limit: int) -> QueryMemoryLimit:
+    return QueryMemoryLimit(
+        f"the query was stopped: it needed more than {limit // MB} MB, the memory limit of a "
+        "query on this endpoint; narrow it down (LIMIT, fewer or shorter values)",
+        headers={"Retry-After": "10"})
+
+
+def rss(pid: int) -> int:
+    """Resident bytes of a process; 0 when it is gone or /proc is not there."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def peak_rss(pid: int) -> int:
+    """Highest resident bytes a process has had (VmHWM); 0 when unknown."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _virtual_size() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def limit_address_space(extra: int) -> None:
+    """In a query process, once it is ready: allow ``extra`` bytes beyond its size now."""
+    if extra <= 0:
+        return
+    size = _virtual_size()
+    if size:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
+
+
+def died_of_memory(exitcode: int | None) -> bool:
+    """An allocation refused by RLIMIT_AS aborts Oxigraph (SIGABRT); the kernel's OOM
+    killer sends SIGKILL."""
+    return exitcode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV)
+
+
+def query_share(budget_mb: int, workers: int, threads: int, cache_bytes: int,
+                body_bytes: int) -> int:
+    """Bytes one query process may use so that the worst case of all processes fits the
+    budget: master + workers × (web process + cache + a body per thread) + workers × threads
+    query processes (one per request thread, the pool never holds more)."""
+    web = WEB_PROCESS_BYTES + cache_bytes + threads * body_bytes
+    left = budget_mb * MB - MASTER_BYTES - workers * web
+    return left // max(workers * threads, 1)
