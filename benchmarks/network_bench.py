@@ -6,7 +6,7 @@ Builds (or reuses) a store with the project's data plus a synthetic network of W
 * measures: citygraph's build step (read the network from the store, compute with networkx,
   write the quads) against networkx alone on a plain edge list (read it, compute the same);
 * views: the ego network at depth 2, the shortest paths between two cities and a year view,
-  as pages through the Flask app (the network held per build, the city's measures by SPARQL),
+  as pages through the Flask app (the network and its measures held per build),
   against networkx alone (``ego_graph``, ``all_shortest_paths``, an edge filter by year).
 
 Usage (from the project root, in its virtualenv)::
@@ -166,8 +166,8 @@ def main() -> None:
         lines.append(f"| {name}, median (ms) | {median_ms(ours):.1f} | {median_ms(theirs):.1f} "
                      f"| {median_ms(ours) / max(median_ms(theirs), 1e-6):.1f} |")
     lines += ["", f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.",
-              "", "citygraph's views are whole HTML pages through the Flask app (network held per "
-              "build, the city's measures read by SPARQL); networkx's are the bare computations."]
+              "", "citygraph's views are whole HTML pages through the Flask app (network and its "
+              "measures held per build and worker); networkx's are the bare computations."]
     report = "\n".join(lines) + "\n"
     print(report)
     if args.out:
