@@ -28,12 +28,14 @@ def run_cli(args: list[str], env: dict[str, str], log: Path, timeout: float = 36
 
 
 def make_project(work: Path) -> Path:
-    """A project with only the ontology and the shapes (no data files)."""
+    """A project with the ontology, the shapes and the dataset description (which a build
+    requires; the queries do not touch it), but no other data files."""
     project = work / "project"
     if not project.exists():
         (project / "data").mkdir(parents=True)
         for name in ("ontology", "shapes"):
             (project / name).symlink_to(PROJECT / name)
+        (project / "data" / "dataset.ttl").symlink_to(PROJECT / "data" / "dataset.ttl")
     return project
 
 

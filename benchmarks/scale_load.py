@@ -67,6 +67,7 @@ def citygraph(data: Path, work: Path, progress: str = "") -> Result:
     for name in ("ontology", "shapes"):
         shutil.copytree(ROOT / name, project / name)
     os.link(data, project / "data" / data.name)  # not a symlink: messages name data/<file>
+    shutil.copy(ROOT / "data" / "dataset.ttl", project / "data")  # a build requires one
     env = {"CITYGRAPH_PROJECT_DIR": str(project), "CITYGRAPH_STORE": str(store),
            "PATH": os.environ.get("PATH", "")}
     if progress:

@@ -1,4 +1,4 @@
-"""A reusable harness for browser tests: one headless Chromium (Selenium) for a whole session,
+"""A reusable harness for browser tests: one headless Chromium (Selenium) for a whole test run,
 and one call that checks a page the way a visitor meets it.
 
 ``check_page`` loads a URL at a given viewport width and reports every problem it finds:
@@ -11,7 +11,7 @@ and one call that checks a page the way a visitor meets it.
 
 It saves a screenshot to ``$CITYGRAPH_ARTIFACTS`` (default: a temporary folder), which CI keeps.
 The internet is unreachable for the browser (--host-resolver-rules), so a page that depends on
-a third party shows it. Use ``browser_session()`` as a module- or session-scoped fixture.
+a third party shows it. ``open_browser()`` gives the one browser (the ``browser`` fixture).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def artifacts_dir(fallback: Path) -> Path:
 
 
 @contextmanager
-def browser_session() -> Iterator[Any]:
+def open_browser() -> Iterator[Any]:
     """One Chromium with performance and browser logs on; skips when it is not installed."""
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
     if missing:

@@ -47,9 +47,9 @@ def client(app: object) -> object:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium for every browser test (tests/browser_harness.py)."""
-    from tests.browser_harness import browser_session
+    from tests.browser_harness import open_browser
 
-    with browser_session() as driver:
+    with open_browser() as driver:
         yield driver
 
 

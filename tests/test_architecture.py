@@ -49,3 +49,12 @@ def test_one_home_per_concern() -> None:
     accept_matching = {"negotiation.py", "errors.py", "i18n.py"}  # media; errors; language
     assert not [p for p, text in sources.items()
                 if ".best_match(" in text and p.name not in accept_matching]
+
+
+def test_no_city_in_the_code() -> None:
+    """The focal city comes from the dataset description; only the shipped example queries
+    (which find it through cg:focalCity) may name Rostock in their titles and comments."""
+    named = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*")
+             if p.is_file() and p.suffix in {".py", ".html", ".css", ".js"}
+             and "vendor" not in p.parts and "rostock" in p.read_text(errors="ignore").lower()]
+    assert not named

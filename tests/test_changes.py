@@ -52,7 +52,7 @@ def test_diff_shows_the_change_by_graph_and_thing_with_patch_files(
         two_builds: dict[str, Any]) -> None:
     diff, root = two_builds["diff"], two_builds["root"]
     assert diff.exit_code == 0, diff.output
-    assert "+1 −1 triples" in diff.output
+    assert "changes since" in diff.output  # derived graphs (network measures) may change too
     assert "graph:partnerships  +1 −1" in diff.output
     assert "Rostock–Turku town twinning (id/relation/rostock-turku)  +1 −1" in diff.output
     patch = (root / "p.rdfp").read_text(encoding="utf-8").splitlines()
@@ -66,7 +66,8 @@ def test_diff_shows_the_change_by_graph_and_thing_with_patch_files(
 
 def test_build_prints_the_summary(two_builds: dict[str, Any]) -> None:
     out = two_builds["second"].output
-    assert "changes since" in out and "+1 −1 triples" in out and "rostock-turku" in out
+    assert "changes since" in out and "graph:partnerships  +1 −1" in out
+    assert "rostock-turku" in out
 
 
 def test_changes_collection_and_pages(two_builds: dict[str, Any]) -> None:
@@ -84,7 +85,8 @@ def test_changes_collection_and_pages(two_builds: dict[str, Any]) -> None:
     assert patch.status_code == 200 and patch.content_type == "application/rdf-patch"
     assert f"A <{TURKU}> <https://schema.org/startDate> \"1960\"" in patch.get_data(as_text=True)
     graphs = {item["object"]["id"] for item in newest["orderedItems"][1:]}
-    assert graphs == {"https://w3id.org/citygraph/graph/partnerships"}
+    assert "https://w3id.org/citygraph/graph/partnerships" in graphs
+    assert "https://w3id.org/citygraph/graph/friendships" not in graphs
     older = client.get(newest["next"].replace("http://localhost", "")).get_json()
     assert older["prev"] == newest["id"] and "next" not in older
     assert client.get("/changes/20000101T000000-000000").status_code == 404
@@ -117,6 +119,6 @@ def test_diff_between_two_kept_builds(two_builds: dict[str, Any]) -> None:
     builds = sorted(p.name for p in (root / "store" / "changes").iterdir())
     result = cli("diff", "--from", builds[0], "--to", builds[1], env=env)
     assert result.exit_code == 0, result.output
-    assert "+1 −1 triples" in result.output and "rostock-turku" in result.output
+    assert "graph:partnerships  +1 −1" in result.output and "rostock-turku" in result.output
     result = cli("diff", "--from", "no-such-build", env=env)
     assert result.exit_code == 1 and "no build 'no-such-build'" in result.output

@@ -232,3 +232,23 @@ def test_add_a_named_graph(project: Path, tmp_path: Path) -> None:
     assert "14" in count.stdout  # the earlier graphs are still there
     bad = run_cli("add", "--graph", "not an iri", str(extra), env=env)
     assert bad.returncode == 1 and "absolute IRI" in bad.stderr
+
+
+def test_add_without_dumps_writes_none(project: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    env = env_for(project, store)
+    assert run_cli("build", "--skip-validation", "--no-dumps", env=env).returncode == 0
+    extra = tmp_path / "extra.nt"
+    extra.write_text("<http://example.org/a> <http://example.org/b> \"c\" .\n", "utf-8")
+    result = run_cli("add", "--no-dumps", "--graph", "http://example.org/g", str(extra), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "dumps:" not in result.stderr
+    assert dump_sets(store) == []
+    with_dumps = run_cli("add", "--graph", "http://example.org/h", str(extra), env=env)
+    assert "dumps:" in with_dumps.stderr
+    assert len(dump_sets(store)) == 1  # the last build's
+
+
+def dump_sets(store: Path) -> list[Path]:
+    root = store / "dumps"
+    return [p for p in root.iterdir() if p.is_dir()] if root.is_dir() else []

@@ -386,7 +386,7 @@ def test_successful_rebuild_is_picked_up_without_restart(project: Path, built: t
             n += 1  # a new query text each time: no cached answer
             response = select(server, f"{MARKER_QUERY} # {name}{n}", timeout=10)
             etag = response.headers.get("ETag", "").strip('W/"')
-            seen.append((etag.split("-json")[0], values(response)))
+            seen.append((etag.rsplit("-", 1)[0], values(response)))  # {build id}-{digest}
 
     threads = [threading.Thread(target=hammer, args=(str(i),)) for i in range(2)]
     for thread in threads:

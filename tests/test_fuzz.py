@@ -71,8 +71,10 @@ def check_answer(status: int, body: bytes, elapsed: float, timeout: float,
                  what: object) -> None:
     text = body.decode("utf-8", "replace")
     if status >= 500:
-        # 503 query_timeout is deliberate; anything else is a failure of the server.
-        assert status == 503 and "query_timeout" in text, f"{status} for {what!r}: {text[:500]}"
+        # 503 query_timeout / query_memory_limit are deliberate limits; anything else is a
+        # failure of the server.
+        assert status == 503 and ("query_timeout" in text or "query_memory_limit" in text), \
+            f"{status} for {what!r}: {text[:500]}"
     for marker in TRACEBACK_MARKERS:
         assert marker not in text, f"traceback-like text for {what!r}: {text[:2000]}"
     assert elapsed <= timeout + SLACK, f"{elapsed:.2f} s for {what!r}"

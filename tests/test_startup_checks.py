@@ -13,7 +13,7 @@ from citygraph.server import can_isolate_network, check_startup
 def test_serve_refuses_to_start_without_network_isolation(monkeypatch: pytest.MonkeyPatch,
                                                           config: Config) -> None:
     # as on a host without user namespaces: unshare(2) fails in the probe (a forked child)
-    monkeypatch.setattr("citygraph.sparql.executor.isolate_network", lambda: False)
+    monkeypatch.setattr("citygraph.sparql.isolation.isolate_network", lambda: False)
     assert not can_isolate_network()
     with pytest.raises(ConfigError, match="allow_query_network"):
         check_startup(config)

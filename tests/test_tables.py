@@ -147,6 +147,9 @@ def test_missing_column_and_required_value(tmp_path: Path) -> None:
     assert "relations.csv:1:start" in result.output
     assert "required column is missing" in result.output
     assert "relations.csv:2:source" in result.output and "Pflichtfeld ist leer" in result.output
+    # the same through --data DIR (the shipped ontology and shapes)
+    result = cli("validate", "--data", str(root / "data"))
+    assert result.exit_code == 1 and "relations.csv:1:start" in result.output
 
 
 def test_shape_violation_of_a_row_is_reported_at_its_row(tmp_path: Path) -> None:

@@ -91,6 +91,7 @@ def test_queries_for_browsers_and_machines(client: Any) -> None:
     page = html(client, "/queries?lang=de")
     assert "Beispielabfragen" in page
     assert 'href="/query?example=oldest-partnership&amp;lang=de"' in page
+    assert 'href="/queries.json" type="application/json"' in page
     assert client.get("/queries").mimetype == "application/json"
     assert client.get("/queries", headers={"Accept": "*/*"}).mimetype == "application/json"
     assert client.get("/queries.json", headers={"Accept": BROWSER}).mimetype == "application/json"
@@ -110,3 +111,29 @@ def test_lists_offer_no_helper_classes(client: Any) -> None:
     for helper in ("geometry", "interval", "count", "offer"):
         assert f'/list/{helper}"' not in page and f"/list/{helper}?" not in page
     assert ">Stadt</a>" in page
+
+
+def test_workbench_names_links_and_fitting_views(client: Any) -> None:
+    from urllib.parse import urlencode
+
+    graph = ("PREFIX cg: <https://w3id.org/citygraph/def#>\n"
+             "SELECT ?relation ?partner WHERE { ?relation a cg:Partnership ; cg:partner ?partner }")
+    page = html(client, "/query?" + urlencode({"query": graph, "lang": "de"}))
+    nodes = page.split('id="wb-graph"', 1)[1]
+    assert ">Stettin</text>" in nodes and "city/szczecin" not in nodes.split("<text")[1]
+    assert 'href="/doc/city/szczecin?lang=de">Stettin</a>' in page  # table cell: name, link
+    sources = ("PREFIX dct: <http://purl.org/dc/terms/>\n"
+               "SELECT (STR(?s) AS ?source) (COUNT(*) AS ?n) WHERE { ?x dct:source ?s } "
+               "GROUP BY ?s ORDER BY DESC(?n) LIMIT 3")
+    page = html(client, "/query?" + urlencode({"query": sources}))
+    assert re.search(r'<td data-label="\?source"><a href="https://', page)  # text address: link
+    assert 'id="wb-timeline"' not in page and 'id="wb-map"' not in page  # counts are no years
+    assert 'id="wb-graph"' not in page
+
+
+def test_workbench_editor_shows_the_query_first(client: Any) -> None:
+    page = html(client, "/query?example=oldest-partnership")
+    query = page.split('<textarea id="wb-query" name="query" rows="16" spellcheck="false">')[1]
+    assert query.startswith("PREFIX")  # the library's header comments are shown above it
+    assert page.index('id="results"') < page.index('id="examples"')
+    assert '<a class="wb-jump" href="#results">' in page

@@ -180,7 +180,7 @@ def _warm_up(worker: Any) -> None:
 def can_isolate_network() -> bool:
     """Whether a query process here can get a network namespace of its own: tried in a
     forked child, so this process keeps its network."""
-    from citygraph.sparql.executor import isolate_network
+    from citygraph.sparql.isolation import isolate_network
 
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child

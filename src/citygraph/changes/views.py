@@ -13,6 +13,7 @@ from flask import Blueprint, Response, request, send_file
 from werkzeug.exceptions import NotFound
 
 from citygraph.changes.changeset import ADDED, PATCH, REMOVED, changes_root, summaries
+from citygraph.web.conditional import conditional
 from citygraph.web.current import runtime
 
 bp = Blueprint("changes", __name__)
@@ -30,11 +31,7 @@ def url(path: str) -> str:
 
 def _json(doc: dict[str, Any], tag: str) -> Response:
     response = Response(json.dumps(doc, ensure_ascii=False, indent=1), content_type=MEDIA)
-    response.set_etag(tag)
-    response.cache_control.public = True
-    response.cache_control.max_age = 60
-    response.make_conditional(request)
-    return response
+    return conditional(response, runtime().build(), f"{tag}/{url('')}", vary=(), max_age=60)
 
 
 def _page_url(build_id: str) -> str:

@@ -10,6 +10,7 @@ No Flask here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -189,7 +190,7 @@ def build_page(graph: Graph, thing: str, lang: str, link: Linker, prefixes: dict
     for doc in graph.subjects(FOAF + "primaryTopic", iri(thing)):
         graph.inv[iri(thing)].pop(FOAF + "primaryTopic", None)
         graph.out.pop(doc, None)
-    reader = Reader(graph, iri(thing), lang, link, prefixes)
+    reader = Reader(graph, iri(thing), lang, functools.lru_cache(maxsize=None)(link), prefixes)
     node = reader.thing
     rows, sources = statements(reader), reader.sources(node)
     for row in rows:  # every page a row cites is in the numbered list at the foot

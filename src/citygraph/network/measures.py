@@ -157,9 +157,8 @@ def _analysis(q: Callable[..., ox.Quad], analysis: ox.NamedNode, net: Network,
         text = METHOD[lang].format(version=nx.__version__, sampled=sampled)
         yield q(analysis, ox.NamedNode(DCT + "description"), ox.Literal(text, language=lang))
         yield q(analysis, SKOS_NOTE, ox.Literal(CAVEAT[lang], language=lang))
-    created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    yield q(analysis, ox.NamedNode(DCT + "created"),
-            ox.Literal(created, datatype=ox.NamedNode(XSD + "dateTime")))
+    # No timestamp: the graph is a function of the data, so an unchanged network yields an
+    # unchanged graph and no entry in the build's change set (the build itself is dated).
     for graph in net.graphs():
         yield q(analysis, "drawnFromGraph", ox.NamedNode(graph))
     for rel_type in net.types():

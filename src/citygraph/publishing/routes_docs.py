@@ -122,10 +122,13 @@ def _ontology_response(suffix: str | None, path: str) -> Response:
     triples, doc = _ontology(info)
     if media.kind is not Kind.HTML:
         return rdf_response(triples, media, info, "def", _location(path, suffix, media.extension))
-    html = render_template("publishing/ontology.html", doc=doc, info=info,
-                           formats=entries(*RDF_NAMES), base=url(path.rstrip("/")))
+    lang = page_language()
+    html = render_template("publishing/ontology.html", doc=doc, info=info, lang=lang,
+                           formats=entries(*RDF_NAMES), base=url(path.rstrip("/")),
+                           format_names=rdfpage.FORMAT_NAMES)
     response = Response(html, content_type=media.content_type)
-    return finish(response, info, "def-html")
+    response.vary.add("Accept-Language")
+    return finish(response, info, f"def-html-{lang}")
 
 
 # The ontology IRI is https://w3id.org/citygraph/def (fixed); its path is served as well, for

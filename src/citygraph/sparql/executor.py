@@ -9,11 +9,9 @@ store read-only and answers jobs over a pipe; when a job overruns its time the c
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -23,9 +21,11 @@ from pathlib import Path
 
 from citygraph.errors import CitygraphError, ErrorCode, QueryTimeout, StoreError, error_class
 from citygraph.sparql.engine import Answer, QueryJob, evaluate
+from citygraph.sparql.isolation import die_with_parent, isolate_network
 from citygraph.sparql.memory import (
     RECYCLE_SHARE,
     died_of_memory,
+    lift_address_space_limit,
     limit_address_space,
     over_limit,
     peak_rss,
@@ -56,37 +56,6 @@ class ExecutorSettings:
     timeout: float
     remote: RemoteSettings | None = None  # set: evaluate on a remote SPARQL server
     memory_limit: int = 0  # bytes a query process may hold (0: no limit), see memory.py
-
-
-CLONE_NEWUSER = 0x10000000
-CLONE_NEWNET = 0x40000000
-
-
-def isolate_network() -> bool:
-    """Move this process into a network namespace of its own, which has no usable interface.
-
-    Defence in depth behind the SERVICE check: Oxigraph would contact any host named in
-    SERVICE, and this way it cannot reach one, not even 127.0.0.1. unshare(2) needs root or
-    unprivileged user namespaces; where neither is available the query check still holds.
-    """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        flags = CLONE_NEWNET if os.geteuid() == 0 else CLONE_NEWUSER | CLONE_NEWNET
-        return int(libc.unshare(flags)) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """Ask the kernel to kill this process when its parent dies (prctl(2) PR_SET_PDEATHSIG):
-    a web worker killed with SIGKILL must not leave a runaway query burning CPU. The signal
-    follows the thread that started the child: gunicorn's request threads live as long as
-    their worker, and a child orphaned by an ending thread is simply replaced."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _child(conn: Connection, settings: ExecutorSettings) -> None:
@@ -121,7 +90,9 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
             wanted = job.build_path or str(store_dir.current_build().path)
             if store is None or wanted != target:
                 store, target = None, wanted
+                lift_address_space_limit()
                 store = open_read_only(Path(wanted))
+                limit_address_space(settings.memory_limit)
             conn.send(("ok", evaluate(store, job, settings.prefixes)))
         except CitygraphError as exc:
             # Type, status, code and headers (Retry-After…) survive the pipe.

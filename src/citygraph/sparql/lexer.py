@@ -121,10 +121,16 @@ class _Scanner:
         return Token("word", word.group(), at, word.end()) if word else None
 
 
-def scan(query: str) -> list[Token]:
-    """The significant tokens of ``query`` (as given: unescape first for the engine's view)."""
-    scanner, found, at, size = _Scanner(query), [], 0, len(query)
+def scan(query: str, most: int = 0) -> list[Token]:
+    """The significant tokens of ``query`` (as given: unescape first for the engine's view);
+    with ``most``, a query of more tokens is refused as soon as the scan gets there."""
+    scanner, at, size = _Scanner(query), 0, len(query)
+    found: list[Token] = []
     while at < size:
+        if most and len(found) > most:
+            raise BadQuery(f"the query has more than {most} tokens (words, names, literals, "
+                           "symbols); this endpoint accepts at most that",
+                           code=ErrorCode.QUERY_TOO_COMPLEX)
         space = _WS.match(query, at) or _COMMENT.match(query, at)
         if space is not None:
             at = space.end()

@@ -70,13 +70,26 @@ def _virtual_size() -> int:
 
 
 def limit_address_space(extra: int) -> None:
-    """In a query process, once it is ready: allow ``extra`` bytes beyond its size now."""
+    """In a query process, once it is ready: allow ``extra`` bytes beyond its size now.
+
+    Only the soft limit is set, so that the process can lift it again to open the store of
+    a new build (``lift_address_space_limit``); a SPARQL query has no way to call setrlimit."""
     if extra <= 0:
         return
     size = _virtual_size()
     if size:
         with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            soft = size + extra if hard == resource.RLIM_INFINITY else min(size + extra, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def lift_address_space_limit() -> None:
+    """Before opening another build's store: opening maps files and starts threads, which
+    is the process's own need, not a query's (the limit is set again afterwards)."""
+    with contextlib.suppress(ValueError, OSError):
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 def died_of_memory(exitcode: int | None) -> bool:
