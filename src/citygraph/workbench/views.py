@@ -76,7 +76,8 @@ def queries() -> Response:
         return _html(html, f"queries/{lang}")
     listing = [{"name": e.name, "title": e.titles, "group": e.group,
                 "group_title": {k: library.group_title(e.group, k) for k in ("en", "de")},
-                "description": e.description, "query": e.query,
+                "description": e.description, "descriptions": e.descriptions,
+                "query": e.query,
                 "url": url_for("workbench.canned", name=e.name, _external=True),
                 "page": url_for("workbench.query_page", example=e.name, lang=lang)}
                for e in library.load()]
