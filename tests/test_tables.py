@@ -256,3 +256,14 @@ def test_contact_and_project_relations_build_and_unknown_types_are_refused(
         assert ("relations.csv", "4", "relation_type") in {
             (r["file"], r["row"], r["column"])
             for r in csv.DictReader(report.open(encoding="utf-8-sig"))}
+
+
+def test_row_error_messages_name_the_value_not_a_placeholder(tmp_path: Path) -> None:
+    """A shape message with {?value} reads with the cell's text in both languages."""
+    same = SOURCES.replace("Seite A,Page A,Seite A", "Seite A,Seite A,Seite A")
+    root = project(tmp_path, {"cities.csv": CITIES, "sources.csv": same})
+    result = cli("validate", env=env(root))
+    assert result.exit_code == 1
+    assert "sources.csv:2:label_de: „Seite A“" in result.output
+    assert "Der Titel 'Seite A' trägt zwei Sprach-Tags" in result.output
+    assert "{?value}" not in result.output

@@ -52,6 +52,7 @@ def shacl_row_errors(violations: Iterable[Violation], data: TableData, base_iri:
         joined = " ".join(v.messages)
         value = v.value[1:-1] if v.value.startswith("<") else v.value.split('"')[1:2] or [v.value]
         shown = typed.get((_expand(v.value, prefixes), *origin), "".join(value))
-        errors.append(RowError(origin[0], origin[1], column, shown,
-                               by_lang.get("de", joined), by_lang.get("en", joined)))
+        de, en = (by_lang.get(lang, joined).replace("{?value}", shown).replace("{$value}", shown)
+                  for lang in ("de", "en"))
+        errors.append(RowError(origin[0], origin[1], column, shown, de, en))
     return errors
