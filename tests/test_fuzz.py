@@ -563,6 +563,12 @@ def test_live_giant_graph_list_and_huge_literal(live_server: LiveServer) -> None
                  "Accept": JSON_RESULTS}, timeout=30)
     check_answer(response.status_code, response.content, time.monotonic() - started,
                  SERVER_TIMEOUT, "1000 default-graph-uri")
+    # More dataset graphs than the endpoint accepts (100): refused, not evaluated.
+    assert response.status_code == 400 and "too_many_graphs" in response.text
+    response = requests.post(live_server.sparql, data=urlencode(
+        [("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"), *graphs[:100]]),
+        headers={"Content-Type": "application/x-www-form-urlencoded",
+                 "Accept": JSON_RESULTS}, timeout=30)
     assert response.status_code == 200
     assert response.json()["results"]["bindings"] == []  # none of the graphs exists
     # The same list in a URL is longer than gunicorn's request line limit: a 4xx, not a 5xx.

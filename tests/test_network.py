@@ -80,7 +80,7 @@ def test_measures_are_data_in_their_own_graph(client: Any, config: Config) -> No
 def test_ego_page_names_partners_sources_and_filters(client: Any) -> None:
     page = html(client, f"/network/city?city={ROSTOCK}&lang=en")
     for name in ("Szczecin", "Turku", "Karlskrona", "partnerships", "friendships",
-                 "town twinning", "<svg", "GraphML"):
+                 "town twinning", "<svg", "GraphML", "Measures of this city", "Degree: 19"):
         assert name in page
     friends = html(client, "/network/city?city=Rostock&type="
                    "https://w3id.org/citygraph/def/relation-type/friendship")

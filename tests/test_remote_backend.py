@@ -50,10 +50,17 @@ VIRTUOSO_DEVIATIONS = {
 }
 
 
+# The network measures are computed inside an embedded build only (docs/operations.md, "The
+# relation network"): questions over them have nothing to read on a remote server.
+NEEDS_MEASURES = {"41-most-central-baltic-city"}
+
+
 @pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
 def test_competency_question_on_virtuoso(path: Path, remote_env: dict[str, str]) -> None:
     if path.stem in VIRTUOSO_DEVIATIONS:
         pytest.xfail(VIRTUOSO_DEVIATIONS[path.stem])
+    if path.stem in NEEDS_MEASURES:
+        pytest.skip("the network measures graph is not built on a remote backend")
     result = run_cli("query", f"@{path}", "--format", "json", env=remote_env)
     assert result.returncode == 0, result.stderr
     check_answer(path, json.loads(result.stdout))

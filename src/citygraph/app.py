@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -16,14 +16,17 @@ from citygraph.metrics import Metrics
 from citygraph.sparql.runtime import Runtime
 from citygraph.web import errors as web_errors
 from citygraph.web.current import RUNTIME_KEY
+from citygraph.web.tiles import tile_source
 
 log = logging.getLogger("citygraph")
 # Every HTML page loads only from its own origin (scripts, styles, fonts, images, requests): no
 # third-party host is contacted without the visitor's consent. Inline styles are allowed for
 # the vendored editor, which positions its parts with style attributes.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-       "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+CSP_TEMPLATE = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                "img-src 'self' data:{tiles}; font-src 'self' data:; connect-src 'self'; "
+                "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+CSP = CSP_TEMPLATE.format(tiles="")
+CSP_KEY = "citygraph.csp"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Link, ETag, Last-Modified, Content-Location, Retry-After, "
@@ -41,6 +44,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.url_map.merge_slashes = False
     metrics = Metrics()
     app.extensions[web_errors.METRICS_KEY] = metrics
+    app.extensions[CSP_KEY] = content_security_policy(config)  # first: a bad setting stops here
     app.extensions[RUNTIME_KEY] = Runtime(config, metrics)
 
     from citygraph import crawlers, ops
@@ -75,6 +79,13 @@ def create_app(config: Config | None = None) -> Flask:
     return app
 
 
+def content_security_policy(config: Config) -> str:
+    """The CSP of HTML pages: its own origin only; images also from the tile host, and only
+    when the operator configured map tiles (a bad tile URL stops the start: ConfigError)."""
+    tiles = tile_source(config.map_tile_url, config.map_tile_attribution)
+    return CSP_TEMPLATE.format(tiles=f" {tiles.origin}" if tiles else "")
+
+
 def _start_timer() -> Response | None:
     g.started = time.monotonic()
     if request.method == "OPTIONS":  # CORS preflight and plain OPTIONS alike
@@ -100,7 +111,8 @@ def _finish(response: Response) -> Response:
     if response.mimetype == "text/html":
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy",
+                                    current_app.extensions.get(CSP_KEY, CSP))
     metrics = web_errors.metrics()
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
     metrics.inc("citygraph_requests_total", endpoint=endpoint, status=str(response.status_code))

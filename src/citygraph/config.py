@@ -115,6 +115,13 @@ class Config:
                                    "(e.g. Virtuoso's /sparql-graph-crud)."))
     sparql_user: str = field(default="", metadata=_help("Remote backend: user name."))
     sparql_password: str = field(default="", metadata=_help("Remote backend: password."))
+    map_tile_url: str = field(default="", metadata=_help(
+        "Online map tiles under the points, e.g. https://tile.example.org/{z}/{x}/{y}.png "
+        "(placeholders {z}, {x}, {y}); empty (default): only the offline basemap, and no page "
+        "contacts another host. When set, visitors' browsers fetch tiles from that host."))
+    map_tile_attribution: str = field(default="", metadata=_help(
+        "Attribution shown under maps drawn over map_tile_url (required with it), e.g. "
+        "'© OpenStreetMap contributors'."))
     changes_kept: int = field(default=10, metadata=_help(
         "Change sets of the last builds kept and published under /changes (at least 3)."))
     changes_max_triples: int = field(default=2_000_000, metadata=_help(

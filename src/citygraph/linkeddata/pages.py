@@ -23,6 +23,7 @@ from citygraph.sparql.runtime import Binding, Runtime
 from citygraph.web import mapping
 from citygraph.web.i18n import texts
 from citygraph.web.mapping import GeoPoint
+from citygraph.web.tiles import TileSource
 
 Row = dict[str, Binding]
 # Entry points, some served by other parts of citygraph; each answers a browser with HTML.
@@ -64,7 +65,8 @@ RELATION_KINDS = {"https://w3id.org/citygraph/def#Partnership": "partner",
                   "https://w3id.org/citygraph/def#Friendship": "friendship"}
 
 
-def map_of(page: Page, home: str, home_point: GeoPoint | None) -> mapping.Drawing | None:
+def map_of(page: Page, home: str, home_point: GeoPoint | None,
+           tiles: TileSource | None = None) -> mapping.Drawing | None:
     """The map of the page's points; the focal city marked as such (also on its own page and
     on a relation's), a relation's partner drawn as partner or friendship city."""
     other = next((RELATION_KINDS[t.iri] for t in page.types if t.iri in RELATION_KINDS),
@@ -75,7 +77,7 @@ def map_of(page: Page, home: str, home_point: GeoPoint | None) -> mapping.Drawin
         return "focal" if p.reference or page.iri == home or at_home else other
 
     points = [mapping.GeoPoint(p.lon, p.lat, p.label, None, kind(p)) for p in page.points]
-    return mapping.draw(points, 480, 300)
+    return mapping.draw(points, 480, 300, tiles=tiles)
 
 
 def _entry_url(target: str) -> str:

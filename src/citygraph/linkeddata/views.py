@@ -22,7 +22,7 @@ from citygraph.linkeddata.rdfterms import RDF, Graph
 from citygraph.site import pick
 from citygraph.sparql import results
 from citygraph.web.conditional import respond as conditional_respond
-from citygraph.web.current import runtime, site
+from citygraph.web.current import map_tiles, runtime, site
 from citygraph.web.errors import error_response
 from citygraph.web.i18n import choose_language, texts
 from citygraph.web.links import page_link as link
@@ -144,7 +144,8 @@ def _document_html(key: iris.Key, thing_iri: str, query: str, lang: str) -> str:
                                described.focal_city, home_point, described.city(lang))
     variants = [(m, _variant_url(key, m)) for m in of_kinds(Kind.GRAPH)]
     return render_template("linkeddata/page.html", page=page, lang=lang, key=key,
-                           map=pages.map_of(page, described.focal_city, home_point),
+                           map=pages.map_of(page, described.focal_city, home_point,
+                                            map_tiles()),
                            variants=variants, licence=described.licence_deed,
                            query_url=pages.sparql_url(query),
                            lang_url=pages.other_lang_url(lang),

@@ -64,6 +64,12 @@ OTHER_LABELS = PREFIXES + """SELECT ?x ?label (LANG(?label) AS ?lang) WHERE {
   UNION { VALUES ?x { cg:ExternalTwinning } }
   GRAPH ?g { ?x rdfs:label ?label } }"""
 MEMBERS = PREFIXES + "SELECT DISTINCT ?n ?net WHERE { GRAPH ?g { ?n org:memberOf ?net } }"
+# The measures of the build (graph network-measures, citygraph.network.measures), shown on the
+# city pages; absent while a build computes them.
+MEASURE_VALUES = PREFIXES + """SELECT ?n ?p ?v WHERE { GRAPH ?g {
+  { ?n cg:degree ?v BIND(cg:degree AS ?p) }
+  UNION { ?n cg:betweenness ?v BIND(cg:betweenness AS ?p) }
+  UNION { ?n cg:clusteringCoefficient ?v BIND(cg:clusteringCoefficient AS ?p) } } }"""
 # The pages that state a relation's start date (docs/model.md, "Provenance per fact"): the
 # source of an edge where the data says it; otherwise the relation's dct:source.
 DATE_SOURCES = PREFIXES + """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -117,6 +123,7 @@ class Network:
     edges: list[Edge]
     labels: dict[str, dict[str, str]]
     members: dict[str, set[str]]
+    measures: dict[str, dict[str, str]] = field(default_factory=dict)  # node → name → value
     adjacency: dict[str, list[int]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -184,7 +191,10 @@ def extract(select: Select) -> Network:
     members: dict[str, set[str]] = defaultdict(set)
     for row in select(MEMBERS):
         members[row["net"]].add(row["n"])
-    return Network(nodes, list(edges.values()), dict(labels), dict(members))
+    measures: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in select(MEASURE_VALUES):
+        measures[row["n"]][row["p"].rsplit("#", 1)[-1]] = row["v"]
+    return Network(nodes, list(edges.values()), dict(labels), dict(members), dict(measures))
 
 
 def _external(select: Select, edges: dict[tuple[str, str, str, str], Edge]) -> set[str]:

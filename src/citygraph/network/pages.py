@@ -13,9 +13,11 @@ from flask import Response, render_template, request, url_for
 from citygraph.errors import BadRequest, NotFound
 from citygraph.network.draw import draw
 from citygraph.network.export import FORMATS, render
-from citygraph.network.model import Network, extract, json_rows
+from citygraph.network.model import Network, extract, json_rows, store_select
 from citygraph.network.subgraphs import Filters, Subgraph
 from citygraph.network.texts import texts
+from citygraph.sparql.runtime import Runtime
+from citygraph.store import open_read_only
 from citygraph.web.current import runtime, site
 from citygraph.web.i18n import choose_language
 
@@ -33,10 +35,20 @@ def network() -> Network:
         with _lock:
             net = _networks.get(build_id)
             if net is None:
-                net = extract(lambda query: json_rows(rt.select(query)))
+                net = _read(rt)
                 _networks.clear()
                 _networks[build_id] = net
     return net
+
+
+def _read(rt: Runtime) -> Network:
+    """The embedded store's build is read directly (read-only, in this process: one fixed
+    internal read of the whole network, larger than a client query's memory share); a remote
+    SPARQL server's through the query runtime."""
+    info = rt.build()
+    if info.path is not None:
+        return extract(store_select(open_read_only(info.path)))
+    return extract(lambda query: json_rows(rt.select(query)))
 
 
 def language() -> str:

@@ -67,7 +67,7 @@ def ego() -> Response:
     if found is not None:
         return _validated(found)
     return _html(page("network/ego.html", net, lang, sub, city=city, depth=int(depth),
-                      measures=_city_measures(city, lang)))
+                      measures=sorted(net.measures.get(city, {}).items())))
 
 
 @bp.route("/path", methods=["GET", "HEAD"])
@@ -176,10 +176,3 @@ def _analysis(lang: str) -> dict[str, str]:
         key = row["p"]["value"].rsplit("/", 1)[-1].rsplit("#", 1)[-1]
         found.setdefault(key, row["o"]["value"])
     return found
-
-
-def _city_measures(city: str, lang: str) -> list[tuple[str, str]]:
-    query = (f"PREFIX cg: <{CG}>\nSELECT ?p ?v WHERE {{ GRAPH <{_measures_graph()}> {{ "
-             f"<{city}> ?p ?v . FILTER(isLiteral(?v)) }} }} ORDER BY ?p")
-    return [(row["p"]["value"].rsplit("#", 1)[-1], row["v"]["value"])
-            for row in runtime().select(query)]

@@ -24,12 +24,12 @@ from citygraph.sparql.engine import Answer, QueryJob, evaluate
 from citygraph.sparql.isolation import die_with_parent, isolate_network
 from citygraph.sparql.memory import (
     RECYCLE_SHARE,
+    anon_rss,
     died_of_memory,
     lift_address_space_limit,
     limit_address_space,
     over_limit,
     peak_rss,
-    rss,
 )
 from citygraph.sparql.ordering import total_order
 from citygraph.sparql.remote import RemoteSettings, RemoteStore
@@ -115,15 +115,27 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        self.baseline = 0  # anonymous bytes once ready: a query's memory is what it adds
+        self.baseline_peak = 0  # peak resident bytes once ready
 
     def wait_ready(self, seconds: float) -> bool:
         """Wait until the child has started and opened the store (its first message)."""
         try:
             if not self.ready and self.conn.poll(seconds):
                 self.ready = self.conn.recv()[0] == "ready"
+                self.baseline = anon_rss(self.process.pid or 0)
+                self.baseline_peak = peak_rss(self.process.pid or 0)
         except (EOFError, OSError):
             return False  # the child died while starting
         return self.ready
+
+    def memory_used(self) -> int:
+        """Anonymous bytes beyond the process's own at start: what its queries hold."""
+        return max(anon_rss(self.process.pid or 0) - self.baseline, 0)
+
+    def peak_used(self) -> int:
+        """How far its peak resident size (VmHWM) rose above the peak it had when ready."""
+        return max(peak_rss(self.process.pid or 0) - self.baseline_peak, 0)
 
     def set_priority(self, niceness: int) -> bool:
         """Renice the query process; False when that is not allowed (raising needs root)."""
@@ -230,7 +242,8 @@ class Executor:
                 raise _ProcessDied("the query process died",
                                    died_of_memory(worker.process.exitcode)) from None
             elapsed = time.monotonic() - started
-            large = peak_rss(worker.process.pid or 0) > self.settings.memory_limit * RECYCLE_SHARE
+            # A large query's memory is not always returned after it: replace the process.
+            large = worker.peak_used() > self.settings.memory_limit * RECYCLE_SHARE
             if (not demoted or worker.set_priority(0)) and not (
                     self.settings.memory_limit and large):
                 self._give_back(worker)
@@ -246,7 +259,7 @@ class Executor:
             left = deadline - time.monotonic()
             if worker.conn.poll(max(min(left, MEMORY_POLL), 0) if limit else max(left, 0)):
                 return True
-            if limit and rss(worker.process.pid or 0) > limit:
+            if limit and worker.memory_used() > limit:
                 self._retire(worker)
                 raise over_limit(limit)
             if left <= 0 or not limit:

@@ -2,8 +2,9 @@
 
 Each query process gets an address-space limit (setrlimit(2) RLIMIT_AS) of its size when
 ready plus its share of the budget, so an allocation beyond it fails and Oxigraph aborts
-the process; the web process also watches the resident size (RSS, /proc/PID/statm) while it
-waits and kills a process that outgrows its share. Either way the client gets 503
+the process; the web process also watches the anonymous resident memory it gained since it was ready
+(RssAnon in /proc/PID/status; the store's file pages are reclaimable cache, not a query's) while
+it waits and kills a process that outgrows its share. Either way the client gets 503
 ``query_memory_limit`` and the process is replaced; one whose peak passed half its limit is
 replaced after its answer too, because freed memory is not always returned to the system.
 See docs/operations.md.
@@ -47,6 +48,20 @@ def rss(pid: int) -> int:
             return int(statm.read().split()[1]) * _PAGE
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def anon_rss(pid: int) -> int:
+    """Resident anonymous bytes of a process (RssAnon): the memory a query allocates. Pages
+    of the store's files are left out: they are shared page cache the kernel can reclaim,
+    and a large store touches many of them without any query being large. 0 when unknown."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def peak_rss(pid: int) -> int:

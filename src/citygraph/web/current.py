@@ -13,6 +13,7 @@ from flask import current_app
 from citygraph import site as site_module
 from citygraph.site import Site
 from citygraph.sparql.runtime import Runtime
+from citygraph.web.tiles import TileSource, tile_source
 
 _LOCK = threading.Lock()
 RUNTIME_KEY = "citygraph"
@@ -35,3 +36,9 @@ def site() -> Site:
     with _LOCK:
         current_app.extensions[SITE_KEY] = (build_id, described)
     return described
+
+
+def map_tiles() -> TileSource | None:
+    """The operator's online map tiles; None by default (offline basemap only)."""
+    config = runtime().config
+    return tile_source(config.map_tile_url, config.map_tile_attribution)

@@ -3,8 +3,9 @@ recognise, as inline SVG: an offline basemap (land and country borders
 from Natural Earth 1:110m, public domain, shipped in static/vendor/world-atlas/), labelled
 points placed without overlap, the focal city marked, and a legend.
 
-No tiles and no requests to anywhere: the page's Content-Security-Policy allows none. The
-projection is equirectangular with x scaled by cos(mid-latitude), fitted to the points.
+No tiles and no requests to anywhere unless the operator configures a tile server
+(``web.tiles``): then its tiles lie under the points, in their Web Mercator projection. Without
+them the projection is equirectangular with x scaled by cos(mid-latitude), fitted to the points.
 TopoJSON decoding follows https://github.com/topojson/topojson-specification (§2.1.2 quantised
 delta-encoded arcs, §2.2 arc indexes, negative = reversed). No Flask here.
 """
@@ -16,6 +17,8 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from citygraph.web.tiles import TileImage, TileSource, cover, merc, unmerc
 
 ATLAS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "world-atlas"
 Ring = list[tuple[float, float]]
@@ -57,6 +60,8 @@ class Drawing:
     borders: str
     points: list[Placed]
     kinds: list[str] = field(default_factory=list)  # marker kinds present, for the legend
+    tiles: list[TileImage] = field(default_factory=list)  # online tiles, if configured
+    attribution: str = ""  # the tiles' attribution
 
 
 Box = tuple[float, float, float, float]
@@ -106,17 +111,46 @@ class Frame:
     north: float
     width: int
     height: int
+    mercator: bool = False  # Web Mercator (under tiles), else equirectangular
 
     def x(self, lon: float) -> float:
         return (lon - self.west) / (self.east - self.west) * self.width
 
     def y(self, lat: float) -> float:
+        if self.mercator:
+            top = merc(self.north)
+            return (top - merc(lat)) / (top - merc(self.south)) * self.height
         return (self.north - lat) / (self.north - self.south) * self.height
 
 
-def fit(points: list[GeoPoint], width: int, height: int) -> Frame:
+def _mercator_frame(west: float, east: float, mid_y: float, span_y: float, width: int,
+                    height: int) -> Frame:
+    """The Mercator frame of this width in longitude around ``mid_y`` that fills the box with
+    one scale on both axes (the larger of the two spans wins)."""
+    span_x = math.radians(east - west)
+    scale = min(width / span_x, height / span_y)
+    half_x, half_y = math.degrees(width / scale) / 2, height / scale / 2
+    mid_lon = (west + east) / 2
+    return Frame(mid_lon - half_x, unmerc(mid_y - half_y), mid_lon + half_x,
+                 unmerc(mid_y + half_y), width, height, mercator=True)
+
+
+def to_mercator(frame: Frame) -> Frame:
+    """A Mercator frame showing at least what the equirectangular ``frame`` shows."""
+    top, bottom = merc(frame.north), merc(frame.south)
+    return _mercator_frame(frame.west, frame.east, (top + bottom) / 2, top - bottom,
+                           frame.width, frame.height)
+
+
+def fit(points: list[GeoPoint], width: int, height: int, mercator: bool = False) -> Frame:
     """The frame showing every point with a margin, one scale on both axes."""
     lons, lats = [p.lon for p in points], [p.lat for p in points]
+    if mercator:
+        ys = [merc(lat) for lat in lats]
+        half_lon = max((max(lons) - min(lons)) * 1.15 + 6, 16.0) / 2
+        mid_lon = (min(lons) + max(lons)) / 2
+        return _mercator_frame(mid_lon - half_lon, mid_lon + half_lon, (min(ys) + max(ys)) / 2,
+                               max((max(ys) - min(ys)) * 1.15 + 0.08, 0.2), width, height)
     mid_lat = (min(lats) + max(lats)) / 2
     cos = max(math.cos(math.radians(mid_lat)), 0.35)
     span_lon = max((max(lons) - min(lons)) * 1.15 + 6, 16.0)  # 1:110m data: no closer
@@ -200,11 +234,14 @@ def place_labels(points: list[Placed], width: int, height: int) -> list[Placed]:
 
 
 def draw(points: list[GeoPoint], width: int = 640, height: int = 400,
-         frame: Frame | None = None) -> Drawing | None:
-    """The map of these points (None without any)."""
+         frame: Frame | None = None, tiles: TileSource | None = None) -> Drawing | None:
+    """The map of these points (None without any); with ``tiles``, over the tiles."""
     if not points:
         return None
-    frame = frame or fit(points, width, height)
+    if tiles is None:
+        frame = frame or fit(points, width, height)
+    else:
+        frame = to_mercator(frame) if frame else fit(points, width, height, mercator=True)
     land, borders = basemap(frame)
     marked = [GeoPoint(p.lon, p.lat, p.label, p.href, "focal") if p.reference else p
               for p in points]
@@ -212,5 +249,8 @@ def draw(points: list[GeoPoint], width: int = 640, height: int = 400,
     placed = [Placed(round(frame.x(p.lon), 1), round(frame.y(p.lat), 1), p.label, p.href,
                      p.kind) for p in ordered]
     kinds = [k for k in KINDS if any(p.kind == k for p in marked)]
+    images = [] if tiles is None else cover(tiles, frame.west, frame.east, merc(frame.north),
+                                            merc(frame.south), frame.width)
     return Drawing(frame.width, frame.height, land, borders,
-                   place_labels(placed, frame.width, frame.height), kinds)
+                   place_labels(placed, frame.width, frame.height), kinds, images,
+                   tiles.attribution if tiles else "")

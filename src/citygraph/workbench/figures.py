@@ -1,8 +1,8 @@
 """Views built from a results table: a point map, a timeline and a relation graph.
 
 Only geometry is computed here (plain data classes); the templates draw inline SVG and HTML.
-No tiles, no scripts, no external requests. The map is the one map of ``web.mapping``
-(offline basemap); the graph places its nodes on a circle.
+No scripts; no external requests unless the operator configures map tiles. The map is the
+one map of ``web.mapping`` (offline basemap); the graph places its nodes on a circle.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from citygraph.web import mapping
+from citygraph.web.tiles import TileSource
 from citygraph.workbench.table import Cell, Table
 
 LAT_NAMES = ("lat", "latitude")
@@ -68,9 +69,11 @@ def geo_rows(table: Table) -> list[mapping.GeoPoint]:
     return out
 
 
-def build_map(rows: list[mapping.GeoPoint]) -> mapping.Drawing | None:
-    """A point map with one point per row on the offline basemap; None without points."""
-    return mapping.draw(rows, MAP_W, MAP_H)
+def build_map(rows: list[mapping.GeoPoint],
+              tiles: TileSource | None = None) -> mapping.Drawing | None:
+    """A point map with one point per row on the offline basemap (and the operator's tiles,
+    if any); None without points."""
+    return mapping.draw(rows, MAP_W, MAP_H, tiles=tiles)
 
 
 def _is_date(cell: Cell) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from citygraph.namespaces import PREFIXES
 from citygraph.sparql.runtime import Binding
 from citygraph.web import mapping
+from citygraph.web.tiles import TileSource
 from citygraph.workbench import figures
 
 MAP_PARTNERS = "partner-cities-coordinates"
@@ -112,8 +113,9 @@ class Glance:
     map_query: str
 
 
-def build(select: Select, home: str, lang: str, link: Link) -> Glance:
-    """Run the map and membership queries and build the figures."""
+def build(select: Select, home: str, lang: str, link: Link,
+          tiles: TileSource | None = None) -> Glance:
+    """Run the map and membership queries and build the figures (over ``tiles``, if any)."""
     places = map_entries(select, home, lang, link)
     points = [e.point for e in places]
     europe = [p for p in points if EUROPE.west <= p.lon <= EUROPE.east
@@ -122,8 +124,8 @@ def build(select: Select, home: str, lang: str, link: Link) -> Glance:
                                    else e.point.label, e.point.href)
                      for e in places if e.point.kind == "partner" and e.year),
                     key=lambda e: e.date)
-    return Glance(europe=mapping.draw(europe, frame=EUROPE),
-                  world=mapping.draw(points, 640, 360), places=places, timeline=events,
+    return Glance(europe=mapping.draw(europe, frame=EUROPE, tiles=tiles),
+                  world=mapping.draw(points, 640, 360, tiles=tiles), places=places, timeline=events,
                   memberships=memberships(select, home, lang, link),
                   sources={"map": MAP_PARTNERS, "friendships": FRIENDSHIPS,
                            "timeline": TIMELINE, "memberships": MEMBERSHIPS},

@@ -1,8 +1,10 @@
 """The example library: the competency questions in ``citygraph/queries/*.rq``.
 
 Each file starts with header comments (``# title@en:``, ``# title@de:``, ``# group:``,
-``# description@en:``) followed by the query. Files are read with importlib.resources, so the
-library works from a wheel as well as from a source checkout.
+``# description@en:``, ``# description@de:``) followed by the query. A page in German shows
+the German title and description, the English ones only where a German one is missing (and
+marks them ``lang="en"``: ``title_lang``, ``description_lang``). Files are read with
+importlib.resources, so the library works from a wheel as well as from a source checkout.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from importlib import resources
 PACKAGE = "citygraph.queries"
 _HEADER = re.compile(r"#\s*([a-z]+)(?:@([a-z]{2}))?\s*:\s*(.*)")
 _NUMBER = re.compile(r"^\d+-")
+LANGS = ("en", "de")
 
 GROUPS: dict[str, dict[str, str]] = {
     "partnerships": {"en": "Partnerships and friendships", "de": "Partnerschaften und "
@@ -33,11 +36,27 @@ class Example:
     name: str
     titles: dict[str, str]
     group: str
-    description: str
+    descriptions: dict[str, str]
     query: str
+
+    @property
+    def description(self) -> str:
+        """The English description (the reference text)."""
+        return self.descriptions.get("en", "")
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles.get("en") or self.name
+
+    def title_lang(self, lang: str) -> str:
+        """The language of ``title(lang)``."""
+        return lang if lang in self.titles else "en"
+
+    def description_in(self, lang: str) -> str:
+        return self.descriptions.get(lang) or self.description
+
+    def description_lang(self, lang: str) -> str:
+        """The language of ``description_in(lang)``."""
+        return lang if lang in self.descriptions else "en"
 
 
 def parse(name: str, text: str) -> Example:
@@ -49,9 +68,11 @@ def parse(name: str, text: str) -> Example:
             break
         key, lang, value = match.groups()
         fields[f"{key}@{lang}" if lang else key] = value.strip()
-    titles = {lang: fields[f"title@{lang}"] for lang in ("en", "de") if f"title@{lang}" in fields}
-    return Example(name=name, titles=titles, group=fields.get("group", ""),
-                   description=fields.get("description@en", ""), query=text)
+    def texts(key: str) -> dict[str, str]:
+        return {lang: fields[f"{key}@{lang}"] for lang in LANGS if fields.get(f"{key}@{lang}")}
+
+    return Example(name=name, titles=texts("title"), group=fields.get("group", ""),
+                   descriptions=texts("description"), query=text)
 
 
 def example_name(filename: str) -> str:

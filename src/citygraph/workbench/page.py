@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from citygraph.sparql.engine import Answer
 from citygraph.web import mapping
+from citygraph.web.tiles import TileSource
 from citygraph.workbench import figures, table
 from citygraph.workbench.table import Linker, Table
 
@@ -37,7 +38,8 @@ class ResultView:
 
 
 def result_view(answer: Answer, args: dict[str, str], prefixes: dict[str, str],
-                link: Linker, names: NameLookup | None = None) -> ResultView:
+                link: Linker, names: NameLookup | None = None,
+                tiles: TileSource | None = None) -> ResultView:
     """The view of an answer; ``args`` are the request's query arguments (sort, dir)."""
     if answer.form == "graph":
         return ResultView(graph_text=answer.body.decode("utf-8"), truncated=answer.truncated)
@@ -51,7 +53,7 @@ def result_view(answer: Answer, args: dict[str, str], prefixes: dict[str, str],
     sort, descending = args.get("sort"), args.get("dir") == "desc"
     shown = table.sort_rows(built, bindings, sort, descending)
     return ResultView(
-        table=shown, map=figures.build_map(figures.geo_rows(built)),
+        table=shown, map=figures.build_map(figures.geo_rows(built), tiles),
         timeline=figures.timeline(built), graph=figures.relation_graph(built),
         truncated=answer.truncated, sort=sort if sort in built.columns else None,
         descending=descending)

@@ -19,7 +19,7 @@ from citygraph.namespaces import sparql_prologue
 from citygraph.sparql.engine import Answer, QueryJob
 from citygraph.store import BuildInfo
 from citygraph.web.conditional import respond
-from citygraph.web.current import runtime, site
+from citygraph.web.current import map_tiles, runtime, site
 from citygraph.web.i18n import WORKBENCH, choose_language, texts
 from citygraph.web.links import page_link, safe_href
 from citygraph.web.negotiation import best_mime, negotiate_request, resolve
@@ -76,7 +76,8 @@ def queries() -> Response:
         return _html(html, f"queries/{lang}")
     listing = [{"name": e.name, "title": e.titles, "group": e.group,
                 "group_title": {k: library.group_title(e.group, k) for k in ("en", "de")},
-                "description": e.description, "query": e.query,
+                "description": e.description, "descriptions": e.descriptions,
+                "query": e.query,
                 "url": url_for("workbench.canned", name=e.name, _external=True),
                 "page": url_for("workbench.query_page", example=e.name, lang=lang)}
                for e in library.load()]
@@ -132,7 +133,8 @@ def _results(query: str) -> tuple[page.ResultView | None, CitygraphError | None]
     except CitygraphError as exc:
         return None, exc
     args = request.args.to_dict()
-    return page.result_view(answer, args, runtime().prefixes, _link, _names), None
+    return page.result_view(answer, args, runtime().prefixes, _link, _names,
+                            map_tiles()), None
 
 
 def _names(bindings: list[table.Row]) -> dict[str, str]:
@@ -188,7 +190,7 @@ def _query_page(query: str, example: library.Example | None, tag: str) -> Respon
 @bp.route("/glance", methods=READ)
 def glance_page() -> Response:
     lang = _lang()
-    figures = glance.build(runtime().select, site().focal_city, lang, _link)
+    figures = glance.build(runtime().select, site().focal_city, lang, _link, map_tiles())
     html = render_template("workbench/glance.html", lang=lang, t=_texts(lang), g=figures,
                            find=library.find, query_url=url_for("workbench.query_page"),
                            lang_url=_lang_url(lang))
