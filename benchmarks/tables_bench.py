@@ -27,6 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "https://example.org/register"
 
 
+def city(i: int) -> str:
+    """City 0 is the focal city the dataset description names (so the data validates)."""
+    return "musterstadt" if i == 0 else f"c{i}"
+
+
 def write_tables(data: Path, rows: int) -> None:
     subprocess.run([sys.executable, "-m", "citygraph", "template", "--out", str(data)],
                    check=True, capture_output=True)
@@ -36,7 +41,7 @@ def write_tables(data: Path, rows: int) -> None:
     with (data / "cities.csv").open("w", encoding="utf-8") as f:
         f.write("id,label_de,label_en,country,geonames,lat,long,source\n")
         for i in range(n_cities):
-            f.write(f"c{i},Stadt {i},City {i},DEU,{1000000 + i},{50 + i % 9}.{i % 997:03d},"
+            f.write(f"{city(i)},Stadt {i},City {i},DEU,{1000000 + i},{50 + i % 9}.{i % 997:03d},"
                     f"{10 + i % 7}.{i % 991:03d},{SOURCE}\n")
     with (data / "relations.csv").open("w", encoding="utf-8") as f:
         f.write("id,class,relation_type,partner_1,partner_2,status,start,end,label_de,label_en,"
@@ -45,11 +50,11 @@ def write_tables(data: Path, rows: int) -> None:
             a, b = i % n_cities, (i * 7 + 1) % n_cities
             if a == b:
                 b = (b + 1) % n_cities
-            f.write(f"r{i},Partnership,partnership,city/c{a},city/c{b},active,"
+            f.write(f"r{i},Partnership,partnership,city/{city(a)},city/{city(b)},active,"
                     f"{1950 + i % 70},,Partnerschaft {i},Twinning {i},,,,{SOURCE}\n")
     with (data / "sources.csv").open("w", encoding="utf-8") as f:
         f.write("url,label_de,label_en,title_de,title_en,publisher,issued,language\n"
-                f"{SOURCE},Register,Register,Register,,city/c0,2020-01-01,DEU\n")
+                f"{SOURCE},Verzeichnis,Register,Verzeichnis,,city/{city(0)},2020-01-01,DEU\n")
 
 
 def write_ntriples(tables: Path, out: Path) -> int:

@@ -215,3 +215,55 @@ def test_workbook_sheets_are_tables(tmp_path: Path) -> None:
     result = cli("validate", env=env(root))
     assert result.exit_code == 1
     assert "book.xlsx#sheet=relations:2:end: „bald“" in result.output
+
+
+def test_contact_and_project_relations_build_and_unknown_types_are_refused(
+        tmp_path: Path) -> None:
+    """A contact (cg:Contact) and a project partnership (cg:Friendship, type project) with
+    status and periods build; an unknown relation type is reported at its file:row:column."""
+    rel = REL_HEAD + \
+        "musterstadt-probstadt,Contact,contact,city/musterstadt,city/probstadt,ended," \
+        "1995,2001,Kontakt M–P,M–P contact,,,,https://example.org/a\n" \
+        "probstadt-musterstadt,Friendship,project,city/probstadt,city/musterstadt,active," \
+        "2019-05-14,,Projektpartnerschaft P–M,P–M project partnership,,,,https://example.org/a\n"
+    root = project(tmp_path, {"relations.csv": rel, "cities.csv": CITIES,
+                              "sources.csv": SOURCES})
+    result = cli("build", "--no-dumps", env=env(root))
+    assert result.exit_code == 0, result.output
+    result = cli("query", "SELECT ?c ?t ?s ?e WHERE { GRAPH ?g { ?r a ?c ; "
+                 "<https://w3id.org/citygraph/def#relationType> ?t ; "
+                 "<https://w3id.org/citygraph/def#status> ?s ; "
+                 "<https://schema.org/startDate> ?e } } ORDER BY ?e", "--format", "csv",
+                 env=env(root))
+    rows = result.output.splitlines()
+    assert rows[1:] == [
+        "https://w3id.org/citygraph/def#Contact,"
+        "https://w3id.org/citygraph/def/relation-type/contact,"
+        "https://w3id.org/citygraph/def/relation-type/ended,1995",
+        "https://w3id.org/citygraph/def#Friendship,"
+        "https://w3id.org/citygraph/def/relation-type/project,"
+        "https://w3id.org/citygraph/def/relation-type/active,2019-05-14"], result.output
+    # an unknown type, then a known code that is no relation type: each at its row
+    row = "musterstadt-probstadt-2,Contact,{},city/musterstadt,city/probstadt," \
+        "active,2000,,Kontakt 2,Contact 2,,,,https://example.org/a\n"
+    for code, message in (("twinning", "Unknown code"), ("active", "cgrel:contact")):
+        (root / "data" / "relations.csv").write_text(rel + row.format(code), encoding="utf-8")
+        report = tmp_path / "report.csv"
+        result = cli("build", "--no-dumps", "--report", str(report), env=env(root))
+        assert result.exit_code == 1
+        assert f"relations.csv:4:relation_type: „{code}“" in result.output, result.output
+        assert message in result.output
+        assert ("relations.csv", "4", "relation_type") in {
+            (r["file"], r["row"], r["column"])
+            for r in csv.DictReader(report.open(encoding="utf-8-sig"))}
+
+
+def test_row_error_messages_name_the_value_not_a_placeholder(tmp_path: Path) -> None:
+    """A shape message with {?value} reads with the cell's text in both languages."""
+    same = SOURCES.replace("Seite A,Page A,Seite A", "Seite A,Seite A,Seite A")
+    root = project(tmp_path, {"cities.csv": CITIES, "sources.csv": same})
+    result = cli("validate", env=env(root))
+    assert result.exit_code == 1
+    assert "sources.csv:2:label_de: „Seite A“" in result.output
+    assert "Der Titel 'Seite A' trägt zwei Sprach-Tags" in result.output
+    assert "{?value}" not in result.output

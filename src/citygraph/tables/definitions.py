@@ -102,11 +102,13 @@ TABLES: tuple[TableDef, ...] = (
     TableDef("relations.csv", "id/relation/", "Beziehungen", "Relations", columns=(
         _id("die Beziehung", "the relation"),
         _ref("class", "Art", "rdf:type", CG, required=True,
-             help_de="Partnership (Städtepartnerschaft) oder Friendship (Städtefreundschaft)",
-             help_en="Partnership or Friendship"),
+             help_de="Partnership (Städtepartnerschaft), Friendship (Städtefreundschaft, auch "
+                     "Projektpartnerschaft) oder Contact (Kontakt)",
+             help_en="Partnership, Friendship (also a project partnership) or Contact"),
         _ref("relation_type", "Beziehungstyp", "cg:relationType", CGREL, required=True,
-             help_de="partnership, friendship oder project",
-             help_en="partnership, friendship or project"),
+             help_de="partnership, friendship, project (Projektpartnerschaft) oder contact "
+                     "(Kontakt)",
+             help_en="partnership, friendship, project (project partnership) or contact"),
         _ref("partner_1", "Partner_1", "cg:partner", required=True,
              help_de="z. B. city/szczecin", help_en="e.g. city/szczecin"),
         _ref("partner_2", "Partner_2", "cg:partner", required=True),

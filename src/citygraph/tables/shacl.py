@@ -37,6 +37,8 @@ def shacl_row_errors(violations: Iterable[Violation], data: TableData, base_iri:
                      messages: dict[str, dict[str, str]]) -> list[RowError]:
     """Row errors for the violations whose focus node was made from a table row."""
     prefixes = data_prefixes(base_iri)
+    # a code is shown as the clerk typed it ("active"), not as the IRI made from it
+    typed = {(iri, file, row): text for iri, file, row, _column, text in data.refs}
     errors = []
     for v in violations:
         focus = _expand(v.focus, prefixes)
@@ -49,6 +51,8 @@ def shacl_row_errors(violations: Iterable[Violation], data: TableData, base_iri:
         by_lang = messages.get(shape, {})
         joined = " ".join(v.messages)
         value = v.value[1:-1] if v.value.startswith("<") else v.value.split('"')[1:2] or [v.value]
-        errors.append(RowError(origin[0], origin[1], column, "".join(value),
-                               by_lang.get("de", joined), by_lang.get("en", joined)))
+        shown = typed.get((_expand(v.value, prefixes), *origin), "".join(value))
+        de, en = (by_lang.get(lang, joined).replace("{?value}", shown).replace("{$value}", shown)
+                  for lang in ("de", "en"))
+        errors.append(RowError(origin[0], origin[1], column, shown, de, en))
     return errors
