@@ -7,9 +7,9 @@ rotates between repeats so that drift on a shared machine does not always hit th
 from __future__ import annotations
 
 import os
-import sys
 import re
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +17,7 @@ from pathlib import Path
 from scale_common import PY, ROOT, median, run_json, stat, synth
 
 sys.path.insert(0, str(ROOT))  # the throwaway Virtuoso of the tests (not in the wheel)
-from tests.virtuoso import start_virtuoso, virtuoso_available  # noqa: E402
+from tests.virtuoso import start_virtuoso, virtuoso_available
 
 GRAPH = "urn:citygraph:bench"
 VIRTUOSO_GB = 4.0  # NumberOfBuffers for 4 GB: more than Oxigraph's peak at 10M triples
