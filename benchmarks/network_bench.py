@@ -11,8 +11,8 @@ Builds (or reuses) a store with the project's data plus a synthetic network of W
 
 Usage (from the project root, in its virtualenv)::
 
-    python benchmarks/network_bench.py --work /tmp/netbench        # about 5–10 minutes
-    python benchmarks/network_bench.py --work /tmp/netbench --runs 50 --out results/net.md
+    python benchmarks/network_bench.py --work "$(mktemp -d)"        # about 5–10 minutes
+    python benchmarks/network_bench.py --work "$(mktemp -d)" --runs 50 --out results/net.md
 
 The report gives medians in milliseconds and the ratio citygraph / networkx per task.
 """
