@@ -13,7 +13,15 @@ from pathlib import Path
 
 VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"
-VAD_DIR = "/usr/share/virtuoso-opensource-7/vad"
+
+
+def vad_dir() -> str:
+    """Where the installed Virtuoso package keeps its VAD packages: beside its server binary's
+    prefix (``<prefix>/share/virtuoso-opensource-*/vad``), found rather than assumed."""
+    server = shutil.which("virtuoso-t")
+    prefix = Path(server).resolve().parent.parent if server else Path(".")
+    found = sorted((prefix / "share").glob("virtuoso-opensource-*/vad"))
+    return str(found[-1] if found else prefix / "share" / "virtuoso-opensource-7" / "vad")
 
 INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
@@ -104,7 +112,7 @@ def write_ini(directory: Path, sql_port: int, http_port: int, memory_gb: float =
     extra = "".join(f", {path}" for path in readable)
     ini = directory / "virtuoso.ini"
     ini.write_text(INI.format(d=directory, sql_port=sql_port, http_port=http_port,
-                              buffers=buffers, dirty=buffers * 3 // 4, vad=VAD_DIR,
+                              buffers=buffers, dirty=buffers * 3 // 4, vad=vad_dir(),
                               extra=extra))
     return ini
 
