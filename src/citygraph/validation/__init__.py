@@ -229,9 +229,11 @@ def validate(files: Iterable[Path], *, ontology: Iterable[Path], shapes: Iterabl
             extra += [v for v in _ontology_alone(_versions(ontology), _versions(shapes),
                                                  base_iri, root)
                       if v.shape in skipped_shapes and v.focus in shown]
+    # In place: the graph was built for this call alone, and pyshacl's copy of it took an
+    # eighth of a small validation's time.
     conforms, results, _ = pyshacl.validate(
         loaded.graph, shacl_graph=shapes_graph, inference="none", advanced=True,
-        allow_warnings=False, abort_on_first=False)
+        inplace=True, allow_warnings=False, abort_on_first=False)
     violations = sorted({*_violations(results, loaded, root, prefixes), *extra},
                         key=lambda v: (v.files, v.focus, v.path, v.messages))
     names = tuple(_relative(p, root) for p in files)
