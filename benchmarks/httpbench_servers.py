@@ -55,10 +55,14 @@ def build_store(work: Path, data: Path) -> tuple[Path, float]:
 
 
 def start_citygraph(work: Path, store: Path, cache: bool, name: str,
-                    remote: dict[str, str] | None = None, workers: int = 2) -> Server:
-    """``citygraph serve --workers N``; with ``remote``, the sparql backend in front of it."""
+                    remote: dict[str, str] | None = None, workers: int = 2,
+                    source: Path | None = None) -> Server:
+    """``citygraph serve --workers N``; with ``remote``, the sparql backend in front of it;
+    with ``source``, the citygraph package of that source directory (another revision)."""
     port, log = free_port(), work / f"{name}.log"
     env = clean_env(CITYGRAPH_PROJECT_DIR=str(work / "project"), **(remote or {}))
+    if source is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(source), env.get("PYTHONPATH", "")])
     if not cache:
         env["CITYGRAPH_CACHE_ENTRIES"] = "0"
     cmd = [sys.executable, "-m", "citygraph", "serve", "--store", str(store),

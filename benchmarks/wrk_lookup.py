@@ -3,7 +3,7 @@
 the same store, measured by wrk in alternating rounds. Prints a Markdown table of each round
 (with the load average), the ratios against the floor of the same round and their medians.
 
-    python benchmarks/wrk_lookup.py --store STORE [--seconds 10] [--rounds 3]
+    python benchmarks/wrk_lookup.py --store STORE [--seconds 10] [--rounds 3] [--baseline SRC]
 
 STORE is a citygraph store directory (``citygraph build --store STORE --no-dumps``).
 citygraph runs as ``citygraph serve`` with its production defaults: query checks, killable
@@ -17,13 +17,15 @@ other status or socket error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -62,30 +64,62 @@ class Run:
     p50_ms: float
     p99_ms: float
     failures: int  # socket errors and answers other than 200
+    split: str = "-"  # kept-alive connections per worker, halfway through
 
 
-def run_wrk(wrk: str, script: Path, port: int, args: argparse.Namespace, seconds: int) -> Run:
+def run_wrk(wrk: str, script: Path, port: int, args: argparse.Namespace, seconds: int,
+            pgid: int = 0) -> Run:
+    """One wrk run; with ``pgid`` (the server's process group), the split of wrk's kept-alive
+    connections over the server's workers is sampled halfway through."""
     url = f"http://127.0.0.1:{port}/sparql?{urlencode({'query': QUERY})}"
     cmd = [wrk, "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s",
            "--timeout", "30s", "-s", str(script), url]
-    done = subprocess.run(cmd, capture_output=True, timeout=seconds + 120, check=False)
-    out = done.stdout.decode()
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        time.sleep(seconds / 2)
+        split = connection_split(pgid, port) if pgid else "-"
+        stdout, stderr = proc.communicate(timeout=seconds + 120)
+    out = stdout.decode()
     line = next((x for x in out.splitlines() if x.startswith("WRKJSON ")), None)
-    if line is None or done.returncode != 0:
-        raise RuntimeError(f"wrk failed: {done.stderr.decode()[-300:]} {out[-300:]}")
+    if line is None or proc.returncode != 0:
+        raise RuntimeError(f"wrk failed: {stderr.decode()[-300:]} {out[-300:]}")
     raw = json.loads(line.removeprefix("WRKJSON "))
     return Run("", raw["requests"] / (raw["duration_us"] / 1e6), raw["mean_us"] / 1e3,
                raw["p50_us"] / 1e3, raw["p99_us"] / 1e3,
-               int(raw["socket_errors"]) + int(raw["not200"]))
+               int(raw["socket_errors"]) + int(raw["not200"]), split)
 
 
-def start_all(servers: dict[str, Server], work: Path, store: Path, workers: int) -> None:
-    """Into ``servers`` as each starts, so the caller stops those started before a failure."""
+def connection_split(pgid: int, port: int) -> str:
+    """Established connections to ``port`` per process of group ``pgid``, e.g. "3+1" (Linux
+    /proc). A gthread worker keeps a kept-alive connection for the whole run, and one
+    worker's Python runs on one core at a time: "4" halves what a cache hit can reach."""
+    inodes = set()
+    for row in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = row.split()
+        if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+            inodes.add(f"socket:[{fields[9]}]")
+    counts = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError):
+            if not entry.name.isdigit() or os.getpgid(int(entry.name)) != pgid:
+                continue
+            held = sum(os.readlink(fd) in inodes for fd in (entry / "fd").iterdir())
+            if held:
+                counts.append(held)
+    return "+".join(str(n) for n in sorted(counts, reverse=True)) or "-"
+
+
+def start_all(servers: dict[str, Server], work: Path, store: Path, workers: int,
+              baseline: Path | None) -> None:
+    """Into ``servers`` as each starts, so the caller stops those started before a failure.
+    With ``baseline``, also citygraph from that source directory, cache on and off."""
     make_project(work)
-    servers["citygraph, cache on"] = start_citygraph(work, store, True, "citygraph",
-                                                     workers=workers)
-    servers["citygraph, cache off"] = start_citygraph(work, store, False, "citygraph-nocache",
-                                                      workers=workers)
+    sources = [("", None)] + ([(" (baseline)", baseline)] if baseline else [])
+    for label, source in sources:
+        for cache in (True, False):
+            name = f"citygraph{label}, cache {'on' if cache else 'off'}"
+            log = name.replace(", ", "-").replace(" ", "-").replace("(", "").replace(")", "")
+            servers[name] = start_citygraph(work, store, cache, log, workers=workers,
+                                            source=source)
     servers["floor"] = start_floor(work, store, workers=workers)
     for server in servers.values():
         wait_ready(server, 120)
@@ -104,8 +138,10 @@ def measure(servers: dict[str, Server], args: argparse.Namespace, wrk: str, scri
         order = names[index % len(names):] + names[:index % len(names)]
         runs = {}
         for name in order:
-            run = run_wrk(wrk, script, servers[name].target.port, args, args.seconds)
-            runs[name] = Run(name, run.rps, run.mean_ms, run.p50_ms, run.p99_ms, run.failures)
+            server = servers[name]
+            run = run_wrk(wrk, script, server.target.port, args, args.seconds,
+                          pgid=server.process.pid)
+            runs[name] = replace(run, server=name)
             if run.failures:
                 raise SystemExit(f"{name}: {run.failures} answers were not 200 or failed; "
                                  f"see the logs in {args.workdir}")
@@ -115,15 +151,15 @@ def measure(servers: dict[str, Server], args: argparse.Namespace, wrk: str, scri
 
 
 def table(rounds: list[tuple[str, list[Run]]]) -> str:
-    lines = ["| round | load avg | server | req/s | mean ms | p50 ms | p99 ms | vs floor |",
-             "|---:|---:|---|---:|---:|---:|---:|---:|"]
+    lines = ["| round | load avg | server | connections per worker | req/s | mean ms | p50 ms "
+             "| p99 ms | vs floor |", "|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
     ratios: dict[str, list[float]] = {}
     for number, (load, runs) in enumerate(rounds, start=1):
         floor = next(r for r in runs if r.server == "floor").rps
         for run in runs:
             ratio = run.rps / floor
             ratios.setdefault(run.server, []).append(ratio)
-            lines.append(f"| {number} | {load} | {run.server} | {run.rps:,.0f} | "
+            lines.append(f"| {number} | {load} | {run.server} | {run.split} | {run.rps:,.0f} | "
                          f"{run.mean_ms:.2f} | {run.p50_ms:.2f} | {run.p99_ms:.2f} | "
                          f"{ratio:.2f}× |")
     lines.append("")
@@ -143,6 +179,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of each server")
+    parser.add_argument("--baseline", type=Path, help="the src/ directory of another revision "
+                        "(git archive REV src | tar -x -C DIR): its citygraph runs beside")
     parser.add_argument("--pause", type=float, default=2.0, help="seconds between rounds")
     parser.add_argument("--workdir", type=Path, help="server logs and the Lua script (default: "
                         "a temporary directory)")
@@ -157,7 +195,8 @@ def main() -> None:
     script.write_text(SCRIPT.replace("%ACCEPT%", ACCEPT))
     servers: dict[str, Server] = {}
     try:
-        start_all(servers, args.workdir, args.store.resolve(), args.workers)
+        start_all(servers, args.workdir, args.store.resolve(), args.workers,
+                  args.baseline.resolve() if args.baseline else None)
         rounds = measure(servers, args, wrk, script)
     finally:
         for server in servers.values():
