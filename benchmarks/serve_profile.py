@@ -108,7 +108,8 @@ def serve(store: Path, port: int, cache: bool) -> None:
 
 
 def group_of(filename: str) -> str:
-    return next((g for part, g in GROUPS if part in filename), "Python")
+    return next((g for part, g in GROUPS if part in filename),
+                "Python's library (threads, sockets, time, URL parsing)")
 
 
 def grouped(out: Path) -> tuple[int, list[tuple[str, float]]]:
@@ -147,8 +148,8 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="serve-profile-"))
     port = free_port()
-    env = clean_env(**{PROFILE_DIR: str(work), PROFILE_CLOCK: args.clock,
-                       "PYTHONPATH": str(HERE)})
+    path = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
+    env = clean_env(**{PROFILE_DIR: str(work), PROFILE_CLOCK: args.clock, "PYTHONPATH": path})
     cmd = [sys.executable, str(Path(__file__).resolve()), "--store", str(args.store.resolve()),
            "--cache", args.cache, "--serve-port", str(port)]
     server = Proc(Target("citygraph", port), launch(cmd, work / "server.log", env), work / "log")
