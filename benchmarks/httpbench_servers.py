@@ -55,22 +55,26 @@ def build_store(work: Path, data: Path) -> tuple[Path, float]:
 
 
 def start_citygraph(work: Path, store: Path, cache: bool, name: str,
-                    remote: dict[str, str] | None = None) -> Server:
-    """``citygraph serve --workers 2``; with ``remote``, the sparql backend in front of it."""
+                    remote: dict[str, str] | None = None, workers: int = 2,
+                    source: Path | None = None) -> Server:
+    """``citygraph serve --workers N``; with ``remote``, the sparql backend in front of it;
+    with ``source``, the citygraph package of that source directory (another revision)."""
     port, log = free_port(), work / f"{name}.log"
     env = clean_env(CITYGRAPH_PROJECT_DIR=str(work / "project"), **(remote or {}))
+    if source is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(source), env.get("PYTHONPATH", "")])
     if not cache:
         env["CITYGRAPH_CACHE_ENTRIES"] = "0"
-    cmd = [sys.executable, "-m", "citygraph", "serve", "--store", str(store), "--workers", "2",
-           "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "citygraph", "serve", "--store", str(store),
+           "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)]
     return Server(Target(name, port), launch(cmd, log, env), log)
 
 
-def start_floor(work: Path, store: Path) -> Server:
+def start_floor(work: Path, store: Path, workers: int = 2) -> Server:
     port, log = free_port(), work / "floor.log"
     # No control socket: gunicorn 27 puts it at one path per user, shared by all instances.
-    cmd = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
-           "--no-control-socket", "--chdir", str(HERE), "floor_app:app"]
+    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync",
+           "-b", f"127.0.0.1:{port}", "--no-control-socket", "--chdir", str(HERE), "floor_app:app"]
     env = clean_env(FLOOR_STORE=str(store / "current"))
     return Server(Target("floor", port), launch(cmd, log, env), log)
 

@@ -280,14 +280,14 @@ class Executor:
         with self._lock:
             if os.getpid() != self._pid:  # forked: the children belong to the parent
                 self._idle, self._pid = [], os.getpid()
-            self._idle = [w for w in self._idle if w.process.is_alive()]
-            # The most recently used ready process first (its caches are warm); a successor
-            # that is still opening the store only when no other is idle.
-            for index in range(len(self._idle) - 1, -1, -1):
-                if self._idle[index].wait_ready(0):
-                    return self._idle.pop(index)
-            if self._idle:
-                return self._idle.pop(0)
+            while self._idle:
+                # The most recently used ready process first (its caches are warm); a
+                # successor that is still opening the store only when no other is idle.
+                index = next((i for i in range(len(self._idle) - 1, -1, -1)
+                              if self._idle[i].wait_ready(0)), 0)
+                worker = self._idle.pop(index)
+                if worker.process.is_alive():  # only the one taken: one waitpid per query
+                    return worker
         return _Worker(self.settings)
 
     def _give_back(self, worker: _Worker) -> None:

@@ -137,7 +137,13 @@ def check_query(query: str, limits: Limits) -> Checked:
 
 
 def names_dataset(query: str) -> bool:
-    """True when the query has FROM or FROM NAMED: then it, not the union, is the dataset."""
+    """True when the query has FROM or FROM NAMED: then it, not the union, is the dataset.
+
+    Every uncached query asks this in its query process. Without an escape (§19.2) a FROM
+    word is FROM in the text, so a query whose text has neither is answered without
+    tokenising it (upper() maps character by character, as for each word below)."""
+    if "FROM" not in query.upper() and "\\u" not in query.lower():
+        return False
     return any(t.kind == "word" and t.text.upper().startswith("FROM")
                for t in engine_tokens(query))
 

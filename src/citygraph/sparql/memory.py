@@ -50,30 +50,32 @@ def rss(pid: int) -> int:
         return 0
 
 
+def _status_kb(pid: int, field: bytes) -> int:
+    """A kB field of /proc/PID/status in bytes; 0 when unknown. Read as bytes in one call:
+    the web process asks after every query, and decoding the file line by line cost twice
+    as much."""
+    try:
+        fd = os.open(f"/proc/{pid}/status", os.O_RDONLY)
+        try:
+            data = os.read(fd, 16384)
+        finally:
+            os.close(fd)
+        at = data.index(field) + len(field)
+        return int(data[at:data.index(b"kB", at)]) * 1024
+    except (OSError, ValueError):
+        return 0
+
+
 def anon_rss(pid: int) -> int:
     """Resident anonymous bytes of a process (RssAnon): the memory a query allocates. Pages
     of the store's files are left out: they are shared page cache the kernel can reclaim,
     and a large store touches many of them without any query being large. 0 when unknown."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("RssAnon:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    return _status_kb(pid, b"RssAnon:")
 
 
 def peak_rss(pid: int) -> int:
     """Highest resident bytes a process has had (VmHWM); 0 when unknown."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    return _status_kb(pid, b"VmHWM:")
 
 
 def _virtual_size() -> int:
