@@ -8,68 +8,17 @@ Files are parsed by Oxigraph (fast, precise syntax errors) and copied into rdfli
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from citygraph.loading import parse_file
 from citygraph.namespaces import PREFIXES, data_prefixes, shorten
 from citygraph.validation import sparql_constraints
-from citygraph.validation.terms import from_ox
-
-
-@dataclass
-class LoadedGraph:
-    """An rdflib memory graph plus which file each subject came from."""
-
-    graph: Graph = field(default_factory=Graph)
-    store: ox.Store = field(default_factory=ox.Store)  # the same triples, for Oxigraph queries
-    origins: dict[Node, set[Path]] = field(default_factory=lambda: defaultdict(set))
-    mentions: dict[Node, set[Path]] = field(default_factory=lambda: defaultdict(set))
-
-    def add_file(self, path: Path, base_iri: str, *, track: bool = True) -> None:
-        """Add a file; untracked ones (ontology, shapes) are parsed once per version."""
-        if not track:
-            stat = path.stat()
-            triples, quads = _parsed(path, stat.st_mtime_ns, stat.st_size, base_iri)
-            self.graph.addN((s, p, o, self.graph) for s, p, o in triples)
-            self.store.extend(quads)
-            return
-        add = self.graph.add
-        parsed = []
-        for quad in parse_file(path, base_iri):
-            s, o = from_ox(quad.subject), from_ox(quad.object)
-            add((s, URIRef(quad.predicate.value), o))
-            parsed.append(ox.Quad(quad.subject, quad.predicate, quad.object))
-            self.origins[s].add(path)
-            self.mentions[o].add(path)
-        self.store.extend(parsed)
-
-    def files_of(self, node: Node | None) -> set[Path]:
-        """The files stating something about a node, else the files mentioning it."""
-        if node is None:
-            return set()
-        return self.origins.get(node) or self.mentions.get(node) or set()
-
-
-Triple = tuple[Node, URIRef, Node]
-
-
-@functools.lru_cache(maxsize=64)
-def _parsed(path: Path, mtime_ns: int, size: int, base_iri: str
-            ) -> tuple[tuple[Triple, ...], tuple[ox.Quad, ...]]:
-    """A file's triples as rdflib terms and as Oxigraph quads (the version is in the key)."""
-    triples, quads = [], []
-    for quad in parse_file(path, base_iri):
-        triples.append((from_ox(quad.subject), URIRef(quad.predicate.value), from_ox(quad.object)))
-        quads.append(ox.Quad(quad.subject, quad.predicate, quad.object))
-    return tuple(triples), tuple(quads)
+from citygraph.validation.graphs import LoadedGraph, parsed, validation_graphs, versions
 
 
 @dataclass(frozen=True)
@@ -168,10 +117,6 @@ def _sparql_violations(loaded: LoadedGraph, shapes: Graph, root: Path,
     return found, names
 
 
-def _versions(paths: list[Path]) -> tuple[tuple[Path, int, int], ...]:
-    return tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
-
-
 @functools.lru_cache(maxsize=4)
 def _ontology_alone(ontology: tuple[tuple[Path, int, int], ...],
                     shapes: tuple[tuple[Path, int, int], ...], base_iri: str,
@@ -188,22 +133,9 @@ def _known_ontology_nodes(loaded: LoadedGraph, ontology: list[Path], base_iri: s
     subjects: set[Node] = set()
     for path in ontology:
         stat = path.stat()
-        subjects.update(s for s, _, _ in _parsed(path, stat.st_mtime_ns, stat.st_size,
-                                                  base_iri)[0])
+        subjects.update(s for s, _, _ in parsed(path, stat.st_mtime_ns, stat.st_size,
+                                                 base_iri)[0])
     return frozenset(subjects - set(loaded.origins))
-
-
-def load_graphs(files: Iterable[Path], ontology: Iterable[Path], shapes: Iterable[Path],
-                base_iri: str) -> tuple[LoadedGraph, Graph]:
-    loaded = LoadedGraph()
-    for path in ontology:
-        loaded.add_file(path, base_iri, track=False)
-    for path in files:
-        loaded.add_file(path, base_iri)
-    shapes_graph = LoadedGraph()
-    for path in shapes:
-        shapes_graph.add_file(path, base_iri, track=False)
-    return loaded, shapes_graph.graph
 
 
 def validate(files: Iterable[Path], *, ontology: Iterable[Path], shapes: Iterable[Path],
@@ -213,10 +145,17 @@ def validate(files: Iterable[Path], *, ontology: Iterable[Path], shapes: Iterabl
     Core constraints go to pyshacl over an rdflib memory graph; with ``fast_sparql`` the
     node shapes' SPARQL constraints run in Oxigraph (see sparql_constraints).
     """
+    files, ontology, shapes = list(files), list(ontology), list(shapes)
+    with validation_graphs(files, ontology, shapes, base_iri) as (loaded, shapes_graph):
+        return _validate(loaded, shapes_graph, files, ontology, shapes, base_iri, root,
+                         fast_sparql)
+
+
+def _validate(loaded: LoadedGraph, shapes_graph: Graph, files: list[Path], ontology: list[Path],
+              shapes: list[Path], base_iri: str, root: Path, fast_sparql: bool
+              ) -> ValidationReport:
     import pyshacl  # imported late: it patches rdflib globals on import
 
-    files, ontology, shapes = list(files), list(ontology), list(shapes)
-    loaded, shapes_graph = load_graphs(files, ontology, shapes, base_iri)
     prefixes = data_prefixes(base_iri)
     extra: list[Violation] = []
     if fast_sparql:
@@ -226,7 +165,7 @@ def validate(files: Iterable[Path], *, ontology: Iterable[Path], shapes: Iterabl
         extra, skipped_shapes = _sparql_violations(loaded, shapes_graph, root, prefixes, skip)
         if skip:
             shown = {_show(n, prefixes) for n in skip}
-            extra += [v for v in _ontology_alone(_versions(ontology), _versions(shapes),
+            extra += [v for v in _ontology_alone(versions(ontology), versions(shapes),
                                                  base_iri, root)
                       if v.shape in skipped_shapes and v.focus in shown]
     # In place: the graph was built for this call alone, and pyshacl's copy of it took an
