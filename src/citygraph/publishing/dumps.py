@@ -133,31 +133,35 @@ def dump_name(info: BuildInfo, spec: DumpSpec) -> str:
     return f"citygraph-{info.built_at[:10]}-{info.build_id}.{spec.extension}"
 
 
-def write_dumps(build_path: Path, info: BuildInfo, out_dir: Path) -> list[DumpFile]:
+def write_dumps(build_path: Path, info: BuildInfo, out_dir: Path,
+                on_file: Callable[[DumpFile], None] = lambda _file: None) -> list[DumpFile]:
     """Write every dump of the build at ``build_path`` and the manifest into ``out_dir``.
 
     Opens the build read-only and reads it once, into N-Quads (every quad, ``Store.dump``);
     the distinct triples of all named graphs are taken from that file into N-Triples, and
     Turtle and JSON-LD are that N-Triples file in other syntaxes. Each file is hashed while it
-    is written. Counts are those written.
+    is written. Counts are those written. ``on_file`` hears of each file once it is in place.
     """
     store = open_read_only(build_path)
     out_dir.mkdir(parents=True, exist_ok=True)
     prefixes = data_prefixes(info.base_iri)
     written: dict[str, DumpFile] = {}
     nquads = written["nquads"] = _write_one(
-        info, _spec("nquads"), out_dir, lambda h: _dump_quads(store, h))
+        info, _spec("nquads"), out_dir, lambda h: _dump_quads(store, h), on_file)
     quads = out_dir / nquads.name
     ntriples = written["ntriples"] = _write_one(
         info, _spec("ntriples"), out_dir,
         lambda h: _serialize(distinct_triples(_parse_quads(quads), store, nquads.triples),
-                             h, ox.RdfFormat.N_TRIPLES))
+                             h, ox.RdfFormat.N_TRIPLES), on_file)
     for spec in DUMP_SPECS:
         if spec.format not in written:
             written[spec.format] = _write_one(
-                info, spec, out_dir, _resyntax(out_dir / ntriples.name, spec.media, prefixes))
+                info, spec, out_dir, _resyntax(out_dir / ntriples.name, spec.media, prefixes),
+                on_file)
     files = [written[spec.format] for spec in DUMP_SPECS]
     files += _network_files(store, info, out_dir)
+    for file in files[len(DUMP_SPECS):]:
+        on_file(file)
     manifest = Manifest(
         build_id=info.build_id, built_at=info.built_at, base_iri=info.base_iri,
         generated_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -171,7 +175,8 @@ def _spec(fmt: str) -> DumpSpec:
 
 
 def _write_one(info: BuildInfo, spec: DumpSpec, out_dir: Path,
-               write: Callable[[IO[bytes]], int]) -> DumpFile:
+               write: Callable[[IO[bytes]], int], on_file: Callable[[DumpFile], None]
+               ) -> DumpFile:
     """Write one file under a temporary name with ``write`` (which returns its count), then
     rename it into place."""
     name = dump_name(info, spec)
@@ -179,9 +184,11 @@ def _write_one(info: BuildInfo, spec: DumpSpec, out_dir: Path,
     with output(tmp, spec.compressed) as (handle, written):
         count = write(handle)
     os.replace(tmp, out_dir / name)
-    return DumpFile(name=name, format=spec.format, extension=spec.extension,
+    file = DumpFile(name=name, format=spec.format, extension=spec.extension,
                     media_type=spec.media.mime, compression="gzip" if spec.compressed else None,
                     size=written.size, sha256=written.sha256, triples=count)
+    on_file(file)
+    return file
 
 
 def _resyntax(source: Path, media: MediaType, prefixes: dict[str, str]
