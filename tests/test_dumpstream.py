@@ -23,7 +23,7 @@ def node(name: str) -> ox.NamedNode:
 
 
 def store_with_repeats(path: Path) -> ox.Store:
-    """Triples held by one, two or three named graphs, one in the default graph only; on disk,
+    """Triples held by one, two or three named graphs, and in the default graph; on disk,
     as builds are (the memory store does not keep the quads of a graph together)."""
     store = ox.Store(str(path))
     graphs = [node(f"g{i}") for i in range(3)]
@@ -32,6 +32,7 @@ def store_with_repeats(path: Path) -> ox.Store:
         for graph in graphs[: 1 + i % 3]:
             store.add(ox.Quad(*triple, graph))
     store.add(ox.Quad(node("only"), node("in"), node("default"), ox.DefaultGraph()))
+    store.add(ox.Quad(node("s0"), node("p0"), ox.Literal("0"), ox.DefaultGraph()))  # also in g0
     store.add(ox.Quad(ox.BlankNode(), node("p"), ox.BlankNode(), graphs[2]))
     return store
 

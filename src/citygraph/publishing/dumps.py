@@ -206,8 +206,7 @@ def _dump_quads(store: ox.Store, handle: IO[bytes]) -> int:
 
 
 def _parse_quads(path: Path) -> Iterator[ox.Quad]:
-    with open(path, "rb") as handle:
-        yield from ox.parse(handle, ox.RdfFormat.N_QUADS)
+    return ox.parse(path=path, format=ox.RdfFormat.N_QUADS)  # read in Rust, not through Python
 
 
 def _serialize(triples: Iterable[ox.Triple], handle: IO[bytes], rdf: ox.RdfFormat | None,
