@@ -27,7 +27,6 @@ import os
 import resource
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import IO, Any, cast
@@ -162,7 +161,11 @@ def main() -> None:
         print(json.dumps(child(args.child, args.store, args.work)))
         return
     args.work.mkdir(parents=True, exist_ok=True)
-    command = "python benchmarks/dump_bench.py " + " ".join(sys.argv[1:])
+    # the command as one would type it again: a fresh work directory, no machine paths
+    out = f" --out {args.out.resolve().relative_to(ROOT)}" if args.out and \
+        args.out.resolve().is_relative_to(ROOT) else ""
+    command = (f'python benchmarks/dump_bench.py --work "$(mktemp -d)" --sizes '
+               f'{" ".join(map(str, args.sizes))} --repeat {args.repeat}{out}')
     load = Path("/proc/loadavg").read_text(encoding="ascii").split()[0]
     lines = ["# Dump writing", "", f"Command: `{command}`", "",
              f"Started {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, 1-minute load "
