@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -184,8 +185,10 @@ def publish_dumps(config: Config, info: BuildInfo) -> None:
     """Write the build's dumps right away, so harvesters never wait for them."""
     from citygraph.publishing import ensure_dumps
 
+    started = time.perf_counter()
     manifest = ensure_dumps(config.store, info)
-    click.echo(f"dumps: {len(manifest.files)} files", err=True)
+    click.echo(f"dumps: {len(manifest.files)} files, {time.perf_counter() - started:.1f} s "
+               "(--no-dumps: written when /dumps/ is first asked for)", err=True)
 
 
 def read_query(text: str) -> str:

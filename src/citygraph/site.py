@@ -43,6 +43,11 @@ def pick(texts: Texts, lang: str) -> str:
     return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
 
 
+def picked_lang(texts: Texts, lang: str) -> str:
+    """The language of ``pick(texts, lang)``; '' when there is no text."""
+    return next((key for key in (lang, "en") if texts.get(key)), next(iter(texts), ""))
+
+
 @dataclass(frozen=True)
 class Site:
     """What the site says about itself, each text by language."""
@@ -69,6 +74,9 @@ class Site:
 
     def city(self, lang: str) -> str:
         return pick(self.city_name, lang)
+
+    def city_lang(self, lang: str) -> str:
+        return picked_lang(self.city_name, lang)
 
 
 class MissingDescription(LookupError):

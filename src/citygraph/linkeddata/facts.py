@@ -208,7 +208,8 @@ def points(reader: Reader, home: GeoPoint | None) -> list[GeoPoint]:
     for node in nodes:
         where = coordinates(reader, node)
         if where is not None:
-            found.append(GeoPoint(where[0], where[1], graph.label(node, reader.lang)))
+            label, label_lang = graph.label_lang(node, reader.lang)
+            found.append(GeoPoint(where[0], where[1], label, lang=label_lang))
     if found and home is not None and all((p.lon, p.lat) != (home.lon, home.lat)
                                           for p in found):
         found.append(home)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -58,7 +58,7 @@ def home_point(site: Site, lang: str) -> GeoPoint | None:
     if site.city_point is None:
         return None
     lon, lat = site.city_point
-    return GeoPoint(lon, lat, site.city(lang), reference=True)
+    return GeoPoint(lon, lat, site.city(lang), reference=True, lang=site.city_lang(lang))
 
 
 RELATION_KINDS = {"https://w3id.org/citygraph/def#Partnership": "partner",
@@ -76,7 +76,7 @@ def map_of(page: Page, home: str, home_point: GeoPoint | None,
         at_home = home_point is not None and (p.lon, p.lat) == (home_point.lon, home_point.lat)
         return "focal" if p.reference or page.iri == home or at_home else other
 
-    points = [mapping.GeoPoint(p.lon, p.lat, p.label, None, kind(p)) for p in page.points]
+    points = [replace(p, href=None, kind=kind(p), reference=False) for p in page.points]
     return mapping.draw(points, 480, 300, tiles=tiles)
 
 

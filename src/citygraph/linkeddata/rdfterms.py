@@ -92,16 +92,20 @@ class Graph:
 
     def label(self, node: Term, lang: str) -> str:
         """The best label in ``lang``, then English, then any; else the IRI's last segment."""
+        return self.label_lang(node, lang)[0]
+
+    def label_lang(self, node: Term, lang: str) -> tuple[str, str]:
+        """``label`` and its language ('' when it has none, as the IRI's last segment)."""
         if node.is_literal:
-            return node.value
+            return node.value, node.lang
         labels = [lit for p in LABEL_PREDICATES for lit in self.objects(node, p)]
         for wanted in (lang, "en", ""):
             for literal in labels:
                 if literal.lang == wanted:
-                    return literal.value
+                    return literal.value, literal.lang
         if labels:
-            return labels[0].value
-        return local_name(node.value)
+            return labels[0].value, labels[0].lang
+        return local_name(node.value), ""
 
     def has_label(self, node: Term) -> bool:
         return any(self.objects(node, p) for p in LABEL_PREDICATES)

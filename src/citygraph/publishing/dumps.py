@@ -16,31 +16,26 @@ whole sets in ``{store}/dumps/{build}/``.
 
 from __future__ import annotations
 
-import contextlib
-import gzip
-import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from citygraph.formats import Kind, MediaType, by_name
-from citygraph.namespaces import DISTINCT_TRIPLES, data_prefixes
+from citygraph.formats import MediaType, by_name
+from citygraph.namespaces import data_prefixes
+from citygraph.publishing.dumpstream import Counted, distinct_triples, output, triples_of
 from citygraph.store import BuildInfo, open_read_only
 
 MANIFEST = "manifest.json"
 GZIP_MIME = "application/gzip"  # RFC 6713
-# Distinct triples over all named graphs (the pattern the tests count on /sparql); sorted, so
-# that Turtle groups by subject and equal data gives equal bytes and checksums.
-# No ORDER BY: sorting the whole graph cost ~12 s per format at 100k triples. Oxigraph walks
-# its index in key order and DISTINCT keeps the first occurrence, so the same build still
-# gives the same bytes.
-TRIPLES_QUERY = DISTINCT_TRIPLES
+# The triples keep the order in which Oxigraph's graph-first index holds the quads (no
+# ORDER BY: sorting the whole graph cost ~12 s per format at 100k triples): Turtle groups them
+# by subject within each graph, and the same build gives the same bytes and checksums.
 
 
 @dataclass(frozen=True)
@@ -138,38 +133,103 @@ def dump_name(info: BuildInfo, spec: DumpSpec) -> str:
     return f"citygraph-{info.built_at[:10]}-{info.build_id}.{spec.extension}"
 
 
-def write_dumps(build_path: Path, info: BuildInfo, out_dir: Path) -> list[DumpFile]:
+def write_dumps(build_path: Path, info: BuildInfo, out_dir: Path,
+                on_file: Callable[[DumpFile], None] = lambda _file: None) -> list[DumpFile]:
     """Write every dump of the build at ``build_path`` and the manifest into ``out_dir``.
 
-    Opens the build read-only. Triple formats hold the distinct triples of all named graphs;
-    N-Quads holds every quad (``Store.dump``). Counts are those written.
+    Opens the build read-only and reads it once, into N-Quads (every quad, ``Store.dump``);
+    the distinct triples of all named graphs are taken from that file into N-Triples, and
+    Turtle and JSON-LD are that N-Triples file in other syntaxes. Each file is hashed while it
+    is written. Counts are those written. ``on_file`` hears of each file once it is in place.
     """
     store = open_read_only(build_path)
     out_dir.mkdir(parents=True, exist_ok=True)
     prefixes = data_prefixes(info.base_iri)
-    files = [_write_one(store, info, spec, out_dir, prefixes) for spec in DUMP_SPECS]
-    triple_counts = {f.triples for f in files if f.format != "nquads"}
+    written: dict[str, DumpFile] = {}
+    nquads = written["nquads"] = _write_one(
+        info, _spec("nquads"), out_dir, lambda h: _dump_quads(store, h), on_file)
+    quads = out_dir / nquads.name
+    ntriples = written["ntriples"] = _write_one(
+        info, _spec("ntriples"), out_dir,
+        lambda h: _serialize(distinct_triples(_parse_quads(quads), store, nquads.triples),
+                             h, ox.RdfFormat.N_TRIPLES), on_file)
+    for spec in DUMP_SPECS:
+        if spec.format not in written:
+            written[spec.format] = _write_one(
+                info, spec, out_dir, _resyntax(out_dir / ntriples.name, spec.media, prefixes),
+                on_file)
+    files = [written[spec.format] for spec in DUMP_SPECS]
     files += _network_files(store, info, out_dir)
+    for file in files[len(DUMP_SPECS):]:
+        on_file(file)
     manifest = Manifest(
         build_id=info.build_id, built_at=info.built_at, base_iri=info.base_iri,
         generated_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        distinct_triples=max(triple_counts, default=0),
-        quads=sum(f.triples for f in files if f.format == "nquads"), files=tuple(files))
+        distinct_triples=ntriples.triples, quads=nquads.triples, files=tuple(files))
     _write_json(out_dir / MANIFEST, manifest.to_dict())
     return files
 
 
-def _write_one(store: ox.Store, info: BuildInfo, spec: DumpSpec, out_dir: Path,
-               prefixes: dict[str, str]) -> DumpFile:
+def _spec(fmt: str) -> DumpSpec:
+    return next(spec for spec in DUMP_SPECS if spec.format == fmt)
+
+
+def _write_one(info: BuildInfo, spec: DumpSpec, out_dir: Path,
+               write: Callable[[IO[bytes]], int], on_file: Callable[[DumpFile], None]
+               ) -> DumpFile:
+    """Write one file under a temporary name with ``write`` (which returns its count), then
+    rename it into place."""
     name = dump_name(info, spec)
     tmp = out_dir / f".{name}.tmp-{os.getpid()}"
-    with _output(tmp, spec.compressed) as handle:
-        count = _serialize(store, spec.media, handle, prefixes)
-    size, digest = _measure(tmp)
+    with output(tmp, spec.compressed) as (handle, written):
+        count = write(handle)
     os.replace(tmp, out_dir / name)
-    return DumpFile(name=name, format=spec.format, extension=spec.extension,
+    file = DumpFile(name=name, format=spec.format, extension=spec.extension,
                     media_type=spec.media.mime, compression="gzip" if spec.compressed else None,
-                    size=size, sha256=digest, triples=count)
+                    size=written.size, sha256=written.sha256, triples=count)
+    on_file(file)
+    return file
+
+
+def _resyntax(source: Path, media: MediaType, prefixes: dict[str, str]
+              ) -> Callable[[IO[bytes]], int]:
+    """A writer of the triples of the gzip-compressed N-Triples file ``source`` in another
+    syntax: parsing it back costs less than reading the store again."""
+    return lambda handle: _serialize(triples_of(source), handle, media.rdf, prefixes)
+
+
+def _dump_quads(store: ox.Store, handle: IO[bytes]) -> int:
+    """Every quad, each in its named graph; N-Quads has one quad a line."""
+    lines = _Lines(handle)
+    store.dump(cast(IO[bytes], lines), ox.RdfFormat.N_QUADS)
+    return lines.count
+
+
+def _parse_quads(path: Path) -> Iterator[ox.Quad]:
+    return ox.parse(path=path, format=ox.RdfFormat.N_QUADS)  # read in Rust, not through Python
+
+
+def _serialize(triples: Iterable[ox.Triple], handle: IO[bytes], rdf: ox.RdfFormat | None,
+               prefixes: dict[str, str] | None = None) -> int:
+    assert rdf is not None
+    counted = Counted(triples)
+    wants_prefixes = rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
+    ox.serialize(counted, handle, rdf, prefixes=prefixes if wants_prefixes else None)
+    return counted.count
+
+
+class _Lines:
+    """A binary writer that counts the lines passing through it."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw, self.count = raw, 0
+
+    def write(self, data: bytes) -> int:
+        self.count += data.count(b"\n")
+        return self.raw.write(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
 
 
 def _network_files(store: ox.Store, info: BuildInfo, out_dir: Path) -> list[DumpFile]:
@@ -181,65 +241,13 @@ def _network_files(store: ox.Store, info: BuildInfo, out_dir: Path) -> list[Dump
     for fmt, extension, media_type, body, relations in whole_network_files(store):
         name = f"citygraph-{info.built_at[:10]}-{info.build_id}.{extension}"
         tmp = out_dir / f".{name}.tmp-{os.getpid()}"
-        with _output(tmp, False) as handle:
+        with output(tmp, False) as (handle, written):
             handle.write(body)
-        size, digest = _measure(tmp)
         os.replace(tmp, out_dir / name)
         files.append(DumpFile(name=name, format=fmt, extension=extension, media_type=media_type,
-                              compression=None, size=size, sha256=digest, triples=relations))
+                              compression=None, size=written.size, sha256=written.sha256,
+                              triples=relations))
     return files
-
-
-@contextlib.contextmanager
-def _output(path: Path, compressed: bool) -> Iterator[IO[bytes]]:
-    """A binary file, gzip-wrapped if asked (mtime 0: equal content, equal bytes)."""
-    with open(path, "wb") as raw:
-        if compressed:
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
-                yield cast(IO[bytes], zipped)
-        else:
-            yield raw
-        raw.flush()
-        os.fsync(raw.fileno())
-
-
-def _serialize(store: ox.Store, media: MediaType, handle: IO[bytes],
-               prefixes: dict[str, str]) -> int:
-    assert media.rdf is not None
-    if media.kind is Kind.DATASET:
-        store.dump(handle, media.rdf)  # all quads, each in its named graph
-        return len(store)
-    counted = _Counted(_distinct_triples(store))
-    wants_prefixes = media.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
-    ox.serialize(counted, handle, media.rdf, prefixes=prefixes if wants_prefixes else None)
-    return counted.count
-
-
-def _distinct_triples(store: ox.Store) -> Iterator[ox.Triple]:
-    solutions = store.query(TRIPLES_QUERY)
-    assert isinstance(solutions, ox.QuerySolutions)
-    for solution in solutions:
-        yield ox.Triple(solution["s"], solution["p"], solution["o"])
-
-
-class _Counted:
-    """An iterable that counts what passes through it."""
-
-    def __init__(self, items: Iterable[ox.Triple]) -> None:
-        self.items, self.count = items, 0
-
-    def __iter__(self) -> Iterator[ox.Triple]:
-        for item in self.items:
-            self.count += 1
-            yield item
-
-
-def _measure(path: Path) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return path.stat().st_size, digest.hexdigest()
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from citygraph.web.tiles import TileImage, TileSource, cover, merc, unmerc
@@ -38,6 +38,7 @@ class GeoPoint:
     href: str | None = None
     kind: str = "other"  # marker: partner, friendship, focal or other (see KINDS)
     reference: bool = False  # the focal city drawn for orientation (marked as "focal")
+    lang: str = ""  # the label's language when known (a fallback may differ from the page's)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Placed:
     label_x: float | None = None  # None: no room for the label (it is in the list below)
     label_y: float = 0.0
     anchor: str = "start"
+    lang: str = ""  # the label's language, as GeoPoint.lang
 
 
 @dataclass
@@ -227,8 +229,8 @@ def place_labels(points: list[Placed], width: int, height: int) -> list[Placed]:
             own = (p.x - 5, p.y - 5, p.x + 5, p.y + 5)
             if inside and not any(_overlaps(box, t) for t in taken if t != own):
                 taken.append(box)
-                out[i] = Placed(p.x, p.y, p.label, p.href, p.kind, round(lx, 1),
-                                round(ly, 1), anchor)
+                out[i] = replace(p, label_x=round(lx, 1), label_y=round(ly, 1),
+                                 anchor=anchor)
                 break
     return out
 
@@ -243,11 +245,10 @@ def draw(points: list[GeoPoint], width: int = 640, height: int = 400,
     else:
         frame = to_mercator(frame) if frame else fit(points, width, height, mercator=True)
     land, borders = basemap(frame)
-    marked = [GeoPoint(p.lon, p.lat, p.label, p.href, "focal") if p.reference else p
-              for p in points]
+    marked = [replace(p, kind="focal", reference=False) if p.reference else p for p in points]
     ordered = sorted(marked, key=lambda p: KINDS.index(p.kind) if p.kind in KINDS else 0)
     placed = [Placed(round(frame.x(p.lon), 1), round(frame.y(p.lat), 1), p.label, p.href,
-                     p.kind) for p in ordered]
+                     p.kind, lang=p.lang) for p in ordered]
     kinds = [k for k in KINDS if any(p.kind == k for p in marked)]
     images = [] if tiles is None else cover(tiles, frame.west, frame.east, merc(frame.north),
                                             merc(frame.south), frame.width)

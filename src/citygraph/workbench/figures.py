@@ -27,6 +27,9 @@ class Event:
     date: str
     label: str
     href: str | None
+    lang: str = ""  # the label's language when known
+    note: str = ""  # shown in parentheses after the label (a partner's country)
+    note_lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def geo_rows(table: Table) -> list[mapping.GeoPoint]:
         except ValueError:
             continue
         label = _label(row, {lat, lon, "wkt"})
-        out.append(mapping.GeoPoint(x, y, label.text, label.href))
+        out.append(mapping.GeoPoint(x, y, label.text, label.href, lang=label.lang))
     return out
 
 

@@ -56,8 +56,14 @@ def _labels(var: str, lang: str) -> str:
             f'OPTIONAL {{ ?{var} skos:prefLabel ?{var}E FILTER(lang(?{var}E) = "en") }}')
 
 
-def _name(row: dict[str, str], var: str) -> str:
-    return row.get(var + "L") or row.get(var + "E") or row.get(var, "").rsplit("/", 1)[-1]
+def _name(row: dict[str, str], var: str, lang: str) -> tuple[str, str]:
+    """(name, its language): ?{var}L in ``lang``, else ?{var}E in English, else the IRI's last
+    segment (of no language: '')."""
+    if row.get(var + "L"):
+        return row[var + "L"], lang
+    if row.get(var + "E"):
+        return row[var + "E"], "en"
+    return row.get(var, "").rsplit("/", 1)[-1], ""
 
 
 def memberships_query(home: str, lang: str) -> str:
@@ -76,6 +82,7 @@ class MapEntry:
     point: mapping.GeoPoint
     year: str
     country: str = ""
+    country_lang: str = ""
 
 
 def map_entries(select: Select, home: str, lang: str, link: Link) -> list[MapEntry]:
@@ -86,19 +93,25 @@ def map_entries(select: Select, home: str, lang: str, link: Link) -> list[MapEnt
             lat, lon = float(value["lat"]), float(value["long"])
         except (KeyError, ValueError):
             continue
-        point = mapping.GeoPoint(lon, lat, _name(value, "city"), link(value["city"]),
-                                 value["kind"])
-        country = _name(value, "country") if "country" in value or "countryE" in value else ""
-        out.append(MapEntry(point, value.get("start", "")[:4], country))
+        name, name_lang = _name(value, "city", lang)
+        point = mapping.GeoPoint(lon, lat, name, link(value["city"]), value["kind"],
+                                 lang=name_lang)
+        has_country = "country" in value or "countryE" in value
+        country, country_lang = _name(value, "country", lang) if has_country else ("", "")
+        out.append(MapEntry(point, value.get("start", "")[:4], country, country_lang))
     return out
 
 
 def memberships(select: Select, home: str, lang: str, link: Link) -> list[dict[str, str]]:
     rows = [{k: v.get("value", "") for k, v in row.items()}
             for row in select(memberships_query(home, lang))]
-    out = [{"network": _name(r, "network"), "href": link(r["network"]) or "",
-            "role": _name(r, "role") if ("roleL" in r or "roleE" in r) else "",
-            "since": r.get("start", "")[:4], "until": r.get("end", "")[:4]} for r in rows]
+    out = []
+    for r in rows:
+        network, network_lang = _name(r, "network", lang)
+        role, role_lang = _name(r, "role", lang) if ("roleL" in r or "roleE" in r) else ("", "")
+        out.append({"network": network, "network_lang": network_lang,
+                    "href": link(r["network"]) or "", "role": role, "role_lang": role_lang,
+                    "since": r.get("start", "")[:4], "until": r.get("end", "")[:4]})
     return sorted(out, key=lambda m: m["network"].casefold())
 
 
@@ -120,8 +133,8 @@ def build(select: Select, home: str, lang: str, link: Link,
     points = [e.point for e in places]
     europe = [p for p in points if EUROPE.west <= p.lon <= EUROPE.east
               and EUROPE.south <= p.lat <= EUROPE.north]
-    events = sorted((figures.Event(e.year, f"{e.point.label} ({e.country})" if e.country
-                                   else e.point.label, e.point.href)
+    events = sorted((figures.Event(e.year, e.point.label, e.point.href, e.point.lang,
+                                   e.country, e.country_lang)
                      for e in places if e.point.kind == "partner" and e.year),
                     key=lambda e: e.date)
     return Glance(europe=mapping.draw(europe, frame=EUROPE, tiles=tiles),

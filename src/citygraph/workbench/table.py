@@ -26,6 +26,7 @@ class Cell:
     kind: str = ""  # uri | literal | bnode | "" (unbound)
     value: str = ""  # the raw value (IRI or lexical form)
     datatype: str = ""  # of a literal
+    lang: str = ""  # of the text, when the results give it (a literal's, its ?xLabel's)
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Table:
 
 
 def _cell(binding: Binding | None, label: str | None, prefixes: dict[str, str],
-          link: Linker) -> Cell:
+          link: Linker, label_lang: str = "") -> Cell:
     if binding is None:
         return Cell("")
     kind, value = binding.get("type", "literal"), binding.get("value", "")
@@ -44,12 +45,13 @@ def _cell(binding: Binding | None, label: str | None, prefixes: dict[str, str],
         href = link(value)
         short = href.partition("/doc/")[2].partition("?")[0] if href and href != value else ""
         text = label or short or shorten(value, prefixes).strip("<>")
-        return Cell(text, href or None, "uri", value)
+        return Cell(text, href or None, "uri", value, lang=label_lang if label else "")
     if kind == "bnode":
         return Cell(f"_:{value}", None, "bnode", value)
     # A web address given as text (STR(?source), xsd:anyURI) is a link all the same.
     web = value.startswith(("https://", "http://")) and " " not in value
-    return Cell(value, value if web else None, "literal", value, binding.get("datatype", ""))
+    return Cell(value, value if web else None, "literal", value, binding.get("datatype", ""),
+                binding.get("xml:lang", ""))
 
 
 def build(variables: list[str], bindings: list[Row], prefixes: dict[str, str],
@@ -66,7 +68,7 @@ def build(variables: list[str], bindings: list[Row], prefixes: dict[str, str],
             cell = binding.get(v)
             own = binding.get(f"{v}Label") if f"{v}Label" in folded else None
             label = own["value"] if own else names.get(cell["value"]) if cell else None
-            row[v] = _cell(cell, label, prefixes, link)
+            row[v] = _cell(cell, label, prefixes, link, own.get("xml:lang", "") if own else "")
         rows.append(row)
     return Table(columns, variables, rows)
 
