@@ -44,6 +44,16 @@ def client(app: object) -> object:
     return app.test_client()  # type: ignore[attr-defined]
 
 
+@pytest.fixture(scope="module")
+def module_app(config: Config) -> Iterator[object]:
+    """One app for a module whose tests only read: a new app per test starts a new query
+    process per test. Such a module's ``client`` fixture takes a fresh test client (its own
+    cookies) of this app."""
+    application = create_app(config)
+    yield application
+    application.extensions["citygraph"].executor.close()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium for every browser test (tests/browser_harness.py)."""

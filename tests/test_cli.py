@@ -193,7 +193,7 @@ def test_store_from_environment(store_dir: Path) -> None:
 def test_broken_file_leaves_the_previous_store_serving(project: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     env = env_for(project, store)
-    assert run_cli("build", env=env).returncode == 0
+    assert run_cli("build", "--no-dumps", env=env).returncode == 0
     before = (store / "current").resolve()
     (project / "data" / "zz-broken.ttl").write_text("@prefix x: <id/x/> .\nx:a x:b .\n", "utf-8")
     result = run_cli("build", env=env)
@@ -208,7 +208,7 @@ def test_broken_file_leaves_the_previous_store_serving(project: Path, tmp_path: 
 def test_invalid_data_is_refused_and_the_store_kept(project: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     env = env_for(project, store)
-    assert run_cli("build", env=env).returncode == 0
+    assert run_cli("build", "--no-dumps", env=env).returncode == 0
     before = (store / "current").resolve()
     invalid = next(p for p in INVALID if "Partnership" in p.name)
     shutil.copy(invalid, project / "data" / "zz-invalid.ttl")
@@ -221,10 +221,11 @@ def test_invalid_data_is_refused_and_the_store_kept(project: Path, tmp_path: Pat
 def test_add_a_named_graph(project: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     env = env_for(project, store)
-    assert run_cli("build", env=env).returncode == 0
+    assert run_cli("build", "--no-dumps", env=env).returncode == 0
     extra = tmp_path / "extra.nt"
     extra.write_text("<http://example.org/a> <http://example.org/b> \"c\" .\n", "utf-8")
-    result = run_cli("add", "--graph", "http://example.org/g", str(extra), env=env)
+    result = run_cli("add", "--no-dumps", "--graph", "http://example.org/g", str(extra),
+                     env=env)
     assert result.returncode == 0, result.stderr
     query = "SELECT ?o WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } }"
     assert "c" in run_cli("query", query, "--format", "csv", env=env).stdout

@@ -9,8 +9,16 @@ import re
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from citygraph.workbench import library
+
+
+@pytest.fixture()
+def client(module_app: Flask) -> FlaskClient:
+    return module_app.test_client()
+
 
 BROWSER = "text/html,application/xhtml+xml"
 

@@ -10,12 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from citygraph.app import create_app
 from citygraph.config import Config
 from tests.helpers import assert_well_formed
+
+
+@pytest.fixture()
+def client(module_app: Flask) -> FlaskClient:
+    return module_app.test_client()
+
 
 CG = Namespace("https://w3id.org/citygraph/def#")
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")

@@ -11,10 +11,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from citygraph.app import create_app
 from citygraph.config import Config
 from citygraph.errors import ConfigError
+
+
+@pytest.fixture()
+def client(module_app: Flask) -> FlaskClient:
+    return module_app.test_client()
+
 
 BROWSER = "text/html,application/xhtml+xml"
 TILES = "https://tiles.example.org/osm/{z}/{x}/{y}.png"

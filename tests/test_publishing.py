@@ -12,12 +12,20 @@ from urllib.parse import urlsplit
 
 import pytest
 import rdflib
+from flask import Flask
+from flask.testing import FlaskClient
 from rdflib.namespace import OWL, RDF
 
 from citygraph.config import Config
 from citygraph.namespaces import CG
 from citygraph.publishing import write_dumps
 from citygraph.store import StoreDir
+
+
+@pytest.fixture()
+def client(module_app: Flask) -> FlaskClient:
+    return module_app.test_client()
+
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 COUNT_DISTINCT = ("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "

@@ -8,6 +8,14 @@ import re
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+
+@pytest.fixture()
+def client(module_app: Flask) -> FlaskClient:
+    return module_app.test_client()
+
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 PAGES = ["/", "/glance", "/lists", "/list/relation", "/doc/city/riga", "/query", "/queries",

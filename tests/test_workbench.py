@@ -11,10 +11,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 import citygraph
 from citygraph.workbench import library
 from tests.helpers import assert_well_formed
+
+
+@pytest.fixture()
+def client(module_app: Flask) -> FlaskClient:
+    return module_app.test_client()
+
 
 SVG_EMPTY = {"circle", "line", "rect", "path"}
 
