@@ -1,10 +1,12 @@
-"""Map labels in another language than the page carry ``lang`` (WCAG 2.2 SC 3.1.2): a city
-named only in English, on the German glance page and on its own German page, through HTTP."""
+"""Names in another language than the page carry ``lang`` (WCAG 2.2 SC 3.1.2): a city named only
+in English, on the German glance page, on its own German page and in the workbench's results,
+through HTTP."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 from click.testing import CliRunner
@@ -116,3 +118,14 @@ def test_entity_page_map_marks_the_fallback(client: FlaskClient) -> None:
     assert found and all(lang_of(tag) == "en" for tag in found), found
     legend = tags(html, "span", "Musterstadt")  # the focal city, drawn for orientation
     assert legend and not any(lang_of(tag) for tag in legend)
+
+
+def test_workbench_names_mark_the_fallback(client: FlaskClient) -> None:
+    # IRIs in results are shown by name, looked up in the page's language, else English.
+    query = ("PREFIX cg: <https://w3id.org/citygraph/def#>\n"
+             "SELECT ?city WHERE { ?city a cg:City } ORDER BY ?city")
+    html = page(client, "/query?" + urlencode({"query": query, "lang": "de"}))
+    found = tags(html, "a", "Exampleton")
+    assert found and all(lang_of(tag) == "en" for tag in found), found
+    german = tags(html, "a", "Musterstadt")
+    assert german and not any(lang_of(tag) for tag in german), german

@@ -172,6 +172,19 @@ def test_label_columns_become_link_texts(client: Any) -> None:
     assert '<a href="/doc/city/szczecin">Szczecin</a>' in html
 
 
+def test_cells_in_another_language_than_the_page_say_so(client: Any) -> None:
+    query = ("PREFIX cg: <https://w3id.org/citygraph/def#>\n"
+             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+             "SELECT ?city ?cityLabel ?name WHERE { ?city a cg:City ; rdfs:label ?cityLabel . "
+             "BIND(?cityLabel AS ?name) FILTER(?cityLabel = \"Szczecin\"@en) }")
+    german = page(client, "/query?" + urlencode({"query": query, "lang": "de"}))
+    assert table_rows(german) == [["Szczecin", "Szczecin"]]
+    assert '<a href="/doc/city/szczecin?lang=de" lang="en">Szczecin</a>' in german
+    assert '<span lang="en">Szczecin</span>' in german
+    english = page(client, "/query?" + urlencode({"query": query, "lang": "en"}))
+    assert 'lang="en">Szczecin' not in english  # the page's own language needs no mark
+
+
 def test_shared_link_reproduces_table(client: Any) -> None:
     first = page(client, "/query?example=partnership-timeline&sort=country")
     share = re.search(r'<p class="wb-share"><a href="([^"]+)"', first)

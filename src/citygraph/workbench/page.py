@@ -19,7 +19,7 @@ from citygraph.workbench.table import Linker, Table
 DOWNLOADS = ("csv", "json", "tsv")
 
 
-NameLookup = Callable[[list[table.Row]], dict[str, str]]
+NameLookup = Callable[[list[table.Row]], dict[str, tuple[str, str]]]  # IRI: (name, its lang)
 
 
 @dataclass

@@ -55,7 +55,7 @@ def _cell(binding: Binding | None, label: str | None, prefixes: dict[str, str],
 
 
 def build(variables: list[str], bindings: list[Row], prefixes: dict[str, str],
-          link: Linker, labels: dict[str, str] | None = None) -> Table:
+          link: Linker, labels: dict[str, tuple[str, str]] | None = None) -> Table:
     """The table of these results; ``?xLabel`` columns become the link texts of ``?x``, else
     the IRI's name from ``labels`` (looked up in the store), else its short form."""
     folded = {f"{v}Label" for v in variables if f"{v}Label" in variables}
@@ -67,8 +67,10 @@ def build(variables: list[str], bindings: list[Row], prefixes: dict[str, str],
         for v in columns:
             cell = binding.get(v)
             own = binding.get(f"{v}Label") if f"{v}Label" in folded else None
-            label = own["value"] if own else names.get(cell["value"]) if cell else None
-            row[v] = _cell(cell, label, prefixes, link, own.get("xml:lang", "") if own else "")
+            label, label_lang = ((own["value"], own.get("xml:lang", "")) if own
+                                 else names.get(cell["value"], (None, "")) if cell
+                                 else (None, ""))
+            row[v] = _cell(cell, label, prefixes, link, label_lang)
         rows.append(row)
     return Table(columns, variables, rows)
 

@@ -137,7 +137,7 @@ def _results(query: str) -> tuple[page.ResultView | None, CitygraphError | None]
                             map_tiles()), None
 
 
-def _names(bindings: list[table.Row]) -> dict[str, str]:
+def _names(bindings: list[table.Row]) -> dict[str, tuple[str, str]]:
     """Names of the data IRIs in the results, in the page language (English fallback)."""
     found = table.local_iris(bindings, runtime().config.base_iri)
     if not found:
@@ -149,11 +149,11 @@ def _names(bindings: list[table.Row]) -> dict[str, str]:
              f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} "
              "?s skos:prefLabel|rdfs:label ?l "
              f'FILTER(lang(?l) = "{lang}" || lang(?l) = "en") }}')
-    names: dict[str, str] = {}
+    names: dict[str, tuple[str, str]] = {}
     for row in runtime().select(query):
         literal = row["l"]
         if literal.get("xml:lang") == lang or row["s"]["value"] not in names:
-            names[row["s"]["value"]] = literal["value"]
+            names[row["s"]["value"]] = (literal["value"], literal.get("xml:lang", ""))
     return names
 
 
