@@ -129,3 +129,14 @@ def test_workbench_names_mark_the_fallback(client: FlaskClient) -> None:
     assert found and all(lang_of(tag) == "en" for tag in found), found
     german = tags(html, "a", "Musterstadt")
     assert german and not any(lang_of(tag) for tag in german), german
+
+
+def test_relation_graph_names_mark_the_fallback(client: FlaskClient) -> None:
+    query = ("PREFIX cg: <https://w3id.org/citygraph/def#>\n"
+             "SELECT ?relation ?partner WHERE { ?relation a cg:Partnership ; cg:partner ?partner }")
+    html = page(client, "/query?" + urlencode({"query": query, "lang": "de"}))
+    graph = html.split('class="wb-graph"', 1)[1].split("</svg>", 1)[0]
+    found = tags(graph, "title", "Exampleton") + tags(graph, "text", "Exampleton")
+    assert len(found) == 2 and all(lang_of(tag) == "en" for tag in found), found
+    german = tags(graph, "text", "Musterstadt")
+    assert german and not any(lang_of(tag) for tag in german), german

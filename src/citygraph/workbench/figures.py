@@ -38,6 +38,7 @@ class Node:
     y: float
     label: str
     href: str | None
+    lang: str = ""  # the label's language when known
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,6 @@ def relation_graph(table: Table) -> GraphFigure | None:
         angle = 2 * math.pi * i / len(nodes) - math.pi / 2
         where[iri] = (round(centre + radius * math.cos(angle), 1),
                       round(centre + radius * math.sin(angle), 1))
-    placed = [Node(*where[i], cell.text, cell.href) for i, cell in nodes.items()]
+    placed = [Node(*where[i], cell.text, cell.href, cell.lang) for i, cell in nodes.items()]
     edges = [(*where[s], *where[o]) for s, o in pairs]
     return GraphFigure(GRAPH_SIZE, placed, edges)
