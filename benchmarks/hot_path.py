@@ -1,8 +1,9 @@
 """Per-request cost of the point lookup in one process, without HTTP: citygraph with its cache
 (a cache hit), citygraph with the cache off (a query process evaluates), and the floor
 (benchmarks/floor_app.py: Flask + pyoxigraph, no rules), each through Flask's test client,
-in alternating rounds so that the machine's load hits all three alike. Then a profile of
-citygraph's cache hit, grouped by where the time goes.
+in alternating rounds so that the machine's load hits all three alike, with the CPU time of
+the web process and of the query processes per request. Then a profile of citygraph's cache
+hit, grouped by where the time goes.
 
     python benchmarks/hot_path.py --store STORE [--requests 500] [--rounds 3]
 
@@ -16,6 +17,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import resource
 import statistics
 import sys
 import time
@@ -35,11 +37,38 @@ GROUPS = (("citygraph/sparql/guard", "checks"), ("citygraph/web/negotiation", "n
 
 def per_request(client: Any, requests: int) -> float:
     """Microseconds per request over ``requests`` calls (all must answer 200)."""
-    started = time.perf_counter()
+    return costs(client, requests)[0]
+
+
+def costs(client: Any, requests: int) -> tuple[float, float, float]:
+    """Per request, in microseconds: wall time, CPU of this (the web) process and CPU of its
+    children (citygraph's query processes; none for the floor)."""
+    web, children, started = _own_cpu(), children_cpu(), time.perf_counter()
     for _ in range(requests):
         response = client.get("/sparql", query_string={"query": QUERY}, headers=ACCEPT)
         assert response.status_code == 200, response.data[:200]
-    return (time.perf_counter() - started) / requests * 1e6
+    wall = time.perf_counter() - started
+    return (wall / requests * 1e6, (_own_cpu() - web) / requests * 1e6,
+            (children_cpu() - children) / requests * 1e6)
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def children_cpu() -> float:
+    """CPU seconds used so far by the live children of this process (proc(5): fields 4,
+    14 and 15 of /proc/PID/stat are the parent, user and system time)."""
+    me, tick, total = os.getpid(), os.sysconf("SC_CLK_TCK"), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == me:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def profile(client: Any, requests: int) -> list[tuple[str, float]]:
@@ -77,16 +106,18 @@ def main() -> None:
     clients["floor"] = floor_app.app.test_client()
     for client in clients.values():
         per_request(client, 20)  # warm: query processes started, store pages read, cache filled
-    times: dict[str, list[float]] = defaultdict(list)
+    times: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for _ in range(args.rounds):
         for name, client in clients.items():
-            times[name].append(per_request(client, args.requests))
-    floor = statistics.median(times["floor"])
-    print(f"| {'':22} | µs per request (median of {args.rounds}) | vs floor (req/s ratio) |")
-    print("|---|---|---|")
+            times[name].append(costs(client, args.requests))
+    floor = statistics.median(t[0] for t in times["floor"])
+    print(f"| {'':22} | µs per request | vs floor (req/s ratio) | CPU µs: web process | "
+          "query processes | both |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, values in times.items():
-        median = statistics.median(values)
-        print(f"| {name:22} | {median:,.0f} | {floor / median:.2f}× |")
+        wall, web, child = (statistics.median(t[i] for t in values) for i in range(3))
+        print(f"| {name:22} | {wall:,.0f} | {floor / wall:.2f}× | {web:,.0f} | {child:,.0f} | "
+              f"{web + child:,.0f} |")
     print("\nWhere a cache hit's time goes (own time, µs per request):")
     for group, micros in profile(clients["citygraph (cache hit)"], args.requests):
         print(f"  {group:28} {micros:8.0f}")
