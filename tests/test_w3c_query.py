@@ -5,7 +5,7 @@ the W3C test space), built in one build; each query goes to /sparql with the pro
 (default-graph-uri for qt:data, named-graph-uri for qt:graphData). Every failure must be
 listed in w3c_query_exclusions.tsv with its reason; for an ``engine`` exclusion the same
 failure is reproduced here with bare pyoxigraph, so the list shrinks when Oxigraph is fixed.
-Counts: docs/conformance.md. The suites are read from ``<repo>/../shared/reference``.
+Counts: docs/conformance.md. The suites are a copy in tests/w3c_query_suites/ (its README).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from tests.w3c_query import (
     to_ntriples,
 )
 
-SUITES = ROOT.parent / "shared" / "reference" / "w3c-rdf-tests-sparql" / "sparql"
+SUITES = ROOT / "tests" / "w3c_query_suites" / "sparql"
 EXCLUSIONS = Path(__file__).with_name("w3c_query_exclusions.tsv")
 EMPTY = "urn:x-citygraph:empty"  # a graph the store does not have: an empty default graph
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
@@ -61,7 +61,7 @@ def exclusions() -> dict[str, tuple[str, str]]:
 @pytest.fixture(scope="module")
 def suite() -> Suite:
     if not SUITES.is_dir():
-        pytest.skip(f"W3C SPARQL test suites not found at {SUITES} (shared/ beside the clone)")
+        pytest.skip(f"W3C SPARQL test suites not found at {SUITES}")
     return Suite(SUITES)
 
 
