@@ -73,14 +73,7 @@ def document_query(thing: str, doc: str, licence: str) -> str:
     subject instead of scanning every triple of the context properties.
     """
     t = f"<{thing}>"
-    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in QUERY_PREFIXES)
-    return f"""{prologue}PREFIX foaf: <{FOAF}>
-CONSTRUCT {{
-  <{doc}> a foaf:Document ; foaf:primaryTopic {t} ; dct:license <{licence}> ;
-    dct:source ?docSource .
-  ?s ?p ?o . ?x ?xl ?xLabel .
-}}
-WHERE {{
+    return _construct(thing, doc, licence, " ?x ?xl ?xLabel .") + f"""WHERE {{
   {{ {_triples(t)} }}
   UNION {{
     {{ SELECT DISTINCT ?x WHERE {{
@@ -103,15 +96,19 @@ def triples_query(thing: str, doc: str, licence: str) -> str:
     two queries that serve a document (``document_query`` does both at once, for people to
     read and rerun; as one query it is several times slower, since Oxigraph evaluates the
     triple group twice)."""
-    t = f"<{thing}>"
+    return _construct(thing, doc, licence) + f"WHERE {{ {_triples(f'<{thing}>')} }}\n"
+
+
+def _construct(thing: str, doc: str, licence: str, also: str = "") -> str:
+    """The prologue and CONSTRUCT template both document queries share (``also`` is added to
+    the template)."""
     prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in QUERY_PREFIXES)
     return f"""{prologue}PREFIX foaf: <{FOAF}>
 CONSTRUCT {{
-  <{doc}> a foaf:Document ; foaf:primaryTopic {t} ; dct:license <{licence}> ;
+  <{doc}> a foaf:Document ; foaf:primaryTopic <{thing}> ; dct:license <{licence}> ;
     dct:source ?docSource .
-  ?s ?p ?o .
+  ?s ?p ?o .{also}
 }}
-WHERE {{ {_triples(t)} }}
 """
 
 
