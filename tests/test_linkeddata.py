@@ -178,6 +178,34 @@ def test_conflicting_sources_side_by_side(client: Any) -> None:
     assert "1959" in section(html, "key-facts")
 
 
+@pytest.mark.parametrize("path", [
+    "/doc/relation/rostock-raleigh", "/doc/city/riga", "/doc/network/ubc",
+    "/doc/event/council-vote-rostock-raleigh-2001",
+    "/doc/claim/ubc-founded-on-initiative-of-gdansk"])
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_no_term_is_shown_by_its_camel_case_name(client: Any, path: str, lang: str) -> None:
+    # External classes and properties have names of their own in both languages
+    # (web/terms.py); a term's IRI stays in the link, never as its text.
+    html = html_of(client, f"{path}?lang={lang}")
+    texts = re.findall(r"<a [^>]*>([^<]+)</a>", html)
+    camel = [t for t in texts if re.fullmatch(r"[a-z]*[A-Z]?[a-z]+[A-Z][A-Za-z]+", t)]
+    assert not camel, camel
+    if "relation" in path:
+        types = re.search(r'<p class="ld-types">(.*?)</p>', html, re.S)
+        assert types and ("Zusammenarbeit von Organisationen" if lang == "de"
+                          else "collaboration of organisations") in types.group(1)
+
+
+def test_events_in_key_facts_by_date_and_each_date_once(client: Any) -> None:
+    facts = section(html_of(client, "/doc/relation/rostock-raleigh?lang=de"), "key-facts")
+    events = re.findall(r"<li>(.*?)</li>", facts.split("Veranstaltungen", 1)[1], re.S)
+    years = [int(re.findall(r"\b(?:19|20)\d\d\b", e)[0]) for e in events]
+    assert len(events) == 5 and years == sorted(years), years
+    for event in events:  # the name already gives the date: not repeated after it
+        name = re.sub(r"<[^>]+>", "", event).strip()
+        assert name.count(str(years[events.index(event)])) == 1, name
+
+
 def test_network_and_rostock_pages(client: Any) -> None:
     network = html_of(client, "/doc/network/ubc")
     assert_well_formed(network)

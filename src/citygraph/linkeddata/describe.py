@@ -29,8 +29,8 @@ from citygraph.linkeddata.rdfterms import (
     iri,
 )
 from citygraph.namespaces import CG, PREFIXES
-from citygraph.web.i18n import inverse_label
 from citygraph.web.mapping import GeoPoint
+from citygraph.web.terms import inverse_label
 
 FOAF = "http://xmlns.com/foaf/0.1/"
 OWL_SAME_AS = PREFIXES["owl"] + "sameAs"

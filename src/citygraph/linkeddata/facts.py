@@ -98,9 +98,14 @@ def relation_facts(reader: Reader) -> list[Fact]:
 
 
 def _events(reader: Reader) -> list[Item]:
-    subjects = reader.graph.subjects(SCHEMA + "about", reader.thing)
-    return [Item(reader.value(e), _joined(reader.values(SCHEMA + "startDate", e)))
-            for e in subjects]
+    """The events about the thing by date, then name. The date follows the name unless the
+    name already gives its year, as most event names do ("… (11. Juli 2001)")."""
+    events = []
+    for event in reader.graph.subjects(SCHEMA + "about", reader.thing):
+        value, start = reader.value(event), _joined(reader.values(SCHEMA + "startDate", event))
+        events.append((start, Item(value, "" if start[:4] in value.text else start)))
+    events.sort(key=lambda pair: (pair[0], pair[1].value.text))
+    return [item for _, item in events]
 
 
 def _since(reader: Reader, node: Term) -> str:

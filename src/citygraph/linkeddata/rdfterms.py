@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from citygraph.namespaces import PREFIXES, XSD_STRING, shorten
-from citygraph.web.i18n import property_label
+from citygraph.web.terms import term_label
 
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]
@@ -105,7 +105,8 @@ class Graph:
                     return literal.value, literal.lang
         if labels:
             return labels[0].value, labels[0].lang
-        return local_name(node.value), ""
+        known = term_label(node.value, lang) if node.kind == "iri" else None
+        return (known, lang) if known else (local_name(node.value), "")
 
     def has_label(self, node: Term) -> bool:
         return any(self.objects(node, p) for p in LABEL_PREDICATES)
@@ -167,7 +168,7 @@ class Reader:
         if self.graph.has_label(node):
             text = self.graph.label(node, self.lang)
         else:
-            text = property_label(iri_, self.lang) or shorten(iri_, self.prefixes)
+            text = term_label(iri_, self.lang) or shorten(iri_, self.prefixes)
         return Value(text, iri_, iri=iri_)
 
     def sources(self, subject: Term) -> list[Value]:
