@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,36 @@ def test_no_term_is_shown_by_its_camel_case_name(client: Any, path: str, lang: s
         types = re.search(r'<p class="ld-types">(.*?)</p>', html, re.S)
         assert types and ("Zusammenarbeit von Organisationen" if lang == "de"
                           else "collaboration of organisations") in types.group(1)
+
+
+def visible_text(html: str) -> str:
+    """The words a reader sees: no markup, scripts, styles or attribute values."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_entity_pages_read_as_text_for_people(client: Any, lang: str) -> None:
+    rostock = html_of(client, f"/doc/city/rostock?lang={lang}")
+    crumbs = re.search(r'<nav class="breadcrumbs"[^>]*>(.*?)</nav>', rostock, re.S)
+    assert crumbs and 'href="/' in crumbs.group(1) and "/lists" in crumbs.group(1)
+    inverse = section(rostock, "inverse")  # grouped by property, counted, long groups folded
+    counts = [int(n) for n in re.findall(r'<span class="ld-count-note">\((\d+)\)</span>', inverse)]
+    assert len(counts) >= 3 and sum(counts) > 50
+    folded = re.findall(r"<details><summary>[^<]*\((\d+)\)</summary>", inverse)
+    assert folded and all(int(n) > 5 for n in folded)
+    assert "GeoNames 2844588" in rostock  # an identifier says what it is
+    for path in ("/doc/city/rostock", "/doc/relation/rostock-raleigh",
+                 "/doc/event/visit-rostock-delegation-raleigh-2025", "/doc/network/ubc"):
+        text = visible_text(html_of(client, f"{path}?lang={lang}"))
+        assert not re.search(r"\b\d{4}-\d\d-\d\d\b", text), path  # dates in words
+        assert "<http" not in text and "http://" not in text.replace("https://", ""), path
+        rows = re.findall(r'<th scope="row">([^<]+)</th>', section(
+            html_of(client, f"{path}?lang={lang}"), "key-facts"))
+        assert len(rows) == len(set(rows)), (path, rows)  # no row twice
+    trip = visible_text(html_of(client, f"/doc/event/visit-rostock-delegation-raleigh-2025"
+                                        f"?lang={lang}"))
+    assert ("23.–28. Juni 2025" if lang == "de" else "23–28 June 2025") in trip
 
 
 def test_events_in_key_facts_by_date_and_each_date_once(client: Any) -> None:
