@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser_harness import WIDTHS, artifacts_dir, check_page
+from tests.browser_harness import WIDTHS, artifacts_dir, check_page, load, set_width
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -63,3 +63,34 @@ def test_page_type(browser: Any, live_server: Any, folder: Path, name: str, lang
         problems += [f"{device}: {p}" for p in report.problems]
         assert browser.execute_script("return document.documentElement.lang") == lang
     assert not problems, "\n".join(problems)
+
+
+def test_phones_get_the_results_before_the_filters(browser: Any, live_server: Any) -> None:
+    box = ("const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+           "return [r.top, r.left];")
+    for width in (390, 1366):
+        set_width(browser, width, 844)
+        load(browser, live_server.url + "/list/city")
+        filters = browser.execute_script(box, ".ld-facets")
+        results = browser.execute_script(box, ".ld-list table")
+        if width == 390:
+            assert results[0] < filters[0], (results, filters)  # the rows first, then filters
+        else:
+            assert filters[1] < results[1], (results, filters)  # side by side, filters left
+
+
+def test_the_first_tab_reaches_the_skip_link_with_a_visible_focus(browser: Any,
+                                                                 live_server: Any) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    set_width(browser, 1366, 900)
+    load(browser, live_server.url + "/?lang=de")
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    focused = browser.execute_script(
+        "const e = document.activeElement, s = getComputedStyle(e);"
+        "return [e.className, e.getAttribute('href'), s.outlineStyle, s.outlineWidth,"
+        "        e.getBoundingClientRect().height];")
+    assert focused[:2] == ["skip-link", "#main"], focused
+    assert focused[2] != "none" and focused[3] != "0px", focused  # the focus shows
+    assert focused[4] > 0, focused  # and the link itself comes into view
