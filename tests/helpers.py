@@ -69,7 +69,7 @@ def start_server(store: Path, **env: str) -> LiveServer:
     full_env = {**os.environ, "CITYGRAPH_QUERY_TIMEOUT": "3", **env}
     process = subprocess.Popen(
         [sys.executable, "-m", "citygraph", "serve", "--store", str(store), "--port",
-         str(port), "--workers", "2"], env=full_env, cwd=ROOT,
+         str(port), "--workers", env.get("CITYGRAPH_WORKERS", "2")], env=full_env, cwd=ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -88,3 +88,18 @@ def test_the_guard_time_of_refused_queries_is_charged(make_app: Any) -> None:
     costly = "SELECT * {} " + "a." * 9990  # refused by the guard, after reading 20 KB
     statuses = [_get(app, costly, ALICE).status_code for _ in range(10)]
     assert statuses[0] == 400 and 429 in statuses
+
+
+def test_the_ledger_stays_small_however_many_queries_and_clients(make_app: Any) -> None:
+    """Many answered queries of one client, then a short window: the client's seconds are
+    kept in one-second buckets with their sum, and clients whose window emptied are
+    forgotten (SECURITY.md: the fair-use ledger is bounded)."""
+    app = make_app(fair_use_seconds=100.0, fair_use_window=0.5)
+    ledger = app.extensions["citygraph"].fair_use
+    for index in range(30):
+        assert _get(app, f"{COUNT} # {index}", ALICE).status_code == 200
+    assert 1 <= len(ledger.spent["192.0.2.1"].entries) <= 2
+    assert ledger.spent["192.0.2.1"].total > 0
+    time.sleep(0.6)  # Alice's window empties; Bob's query sweeps the ledger
+    assert _get(app, COUNT, BOB).status_code == 200
+    assert list(ledger.spent) == ["192.0.2.2"]

@@ -81,6 +81,16 @@ BUSY = (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: text
         b"429 too_many_requests: too many requests in progress\n")
 
 
+# After answering on a kept-alive connection, a request thread waits this long for the
+# connection's next request before handing it back to the poller: a client sending requests
+# one after another (a script, a harvester, a load generator) then skips the hand-over to the
+# main loop and back to a thread (a pipe write, two poller registrations, a future and two
+# thread wake-ups per request). Not when another connection waits for a thread, and not for
+# more than KEEPALIVE_RUN requests in a row.
+LINGER = 0.002
+KEEPALIVE_RUN = 100
+
+
 class ReadLimitedWorker(ThreadWorker):  # type: ignore[misc]
     """gunicorn's threaded worker with a deadline for reading each request (config
     request_read_seconds) and a limit on the requests one address has in progress
@@ -120,6 +130,26 @@ class ReadLimitedWorker(ThreadWorker):  # type: ignore[misc]
         super().enqueue_req(conn)
 
     def handle(self, conn: Any) -> Any:
+        """Serve the request, then the next ones on the same kept-alive connection while they
+        follow at once (LINGER) and no other connection waits for a thread."""
+        result = self._handle_one(conn)
+        served = 1
+        while result is True and served < KEEPALIVE_RUN and self.alive and self._next_soon(conn):
+            result = self._handle_one(conn)
+            served += 1
+        return result
+
+    def _next_soon(self, conn: Any) -> bool:
+        if conn.parser.unreader.buf.getvalue():
+            return False  # finish_request hands buffered bytes on
+        queue = getattr(self.tpool, "_work_queue", None)
+        if queue is not None and not queue.empty():
+            return False
+        poller = select.poll()
+        poller.register(conn.sock.fileno(), select.POLLIN)
+        return bool(poller.poll(LINGER * 1000))
+
+    def _handle_one(self, conn: Any) -> Any:
         peer = str(conn.client[0]) if isinstance(conn.client, tuple) else str(conn.client)
         limit = self._limit(peer)
         with self._count_lock:

@@ -75,20 +75,49 @@ class ResultCache:
                 self.size -= self._data.popitem(last=False)[1][1]
 
 
+class Ledger:
+    """One client's query seconds in the window, in buckets of BUCKET seconds with their
+    running total: a check costs the same at one query a minute as at thousands a second,
+    and a client holds at most window / BUCKET entries however fast it sends."""
+
+    BUCKET = 1.0
+
+    def __init__(self) -> None:
+        self.entries: deque[list[float]] = deque()  # [bucket start, seconds]
+        self.total = 0.0
+
+    def add(self, now: float, seconds: float) -> None:
+        if self.entries and now - self.entries[-1][0] < self.BUCKET:
+            self.entries[-1][1] += seconds
+        else:
+            self.entries.append([now, seconds])
+        self.total += seconds
+
+    def expire(self, horizon: float) -> None:
+        while self.entries and self.entries[0][0] < horizon:
+            self.total -= self.entries.popleft()[1]
+        if not self.entries:
+            self.total = 0.0  # no float drift survives an empty window
+
+    def oldest(self, now: float) -> float:
+        return self.entries[0][0] if self.entries else now
+
+
 @dataclass
 class FairUse:
     """Query seconds per client in a sliding window, and queries running at once (per
     worker process). A running query is charged as its time accrues, so a client's slow
-    queries count against it while they run, not only once they end."""
+    queries count against it while they run, not only once they end. Clients whose window
+    emptied are forgotten once per window, so many passing clients cannot grow the ledger."""
 
     budget: float
     window: float
     max_running: int = 0  # 0: no limit
-    spent: dict[str, deque[tuple[float, float]]] = field(
-        default_factory=lambda: defaultdict(deque))
+    spent: dict[str, Ledger] = field(default_factory=dict)
     running: dict[str, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
     lock: threading.Lock = field(default_factory=threading.Lock)
     _tickets: itertools.count[int] = field(default_factory=itertools.count)
+    _swept: float = field(default_factory=time.monotonic)
 
     def check(self, client: str) -> None:
         """429 when the client's budget is used up (finished and running queries)."""
@@ -97,14 +126,14 @@ class FairUse:
                 self._check(client, time.monotonic())
 
     def _check(self, client: str, now: float) -> None:
-        entries = self.spent[client]
-        while entries and entries[0][0] < now - self.window:
-            entries.popleft()
-        running = self.running.get(client, {})
-        used = sum(seconds for _, seconds in entries)
-        used += sum(now - started for started in running.values())
+        ledger = self.spent.get(client)
+        used = 0.0
+        if ledger is not None:
+            ledger.expire(now - self.window)
+            used = ledger.total
+        used += sum(now - started for started in self.running.get(client, {}).values())
         if used >= self.budget:
-            oldest = entries[0][0] if entries else now
+            oldest = ledger.oldest(now) if ledger is not None else now
             retry = int(max(oldest + self.window - now, 0)) + 1
             raise TooManyRequests(
                 f"this client used {used:.1f} s of query time in the last {self.window:g} s "
@@ -130,7 +159,7 @@ class FairUse:
     def charge(self, client: str, seconds: float) -> None:
         if self.budget > 0:
             with self.lock:
-                self.spent[client].append((time.monotonic(), seconds))
+                self._add(client, time.monotonic(), seconds)
 
     def finish(self, client: str, ticket: int) -> None:
         with self.lock:
@@ -140,7 +169,16 @@ class FairUse:
                 self.running.pop(client, None)
             if started is not None and self.budget > 0:
                 now = time.monotonic()
-                self.spent[client].append((now, now - started))
+                self._add(client, now, now - started)
+
+    def _add(self, client: str, now: float, seconds: float) -> None:
+        self.spent.setdefault(client, Ledger()).add(now, seconds)
+        if now - self._swept >= self.window:
+            horizon, self._swept = now - self.window, now
+            for name in list(self.spent):
+                self.spent[name].expire(horizon)
+                if not self.spent[name].entries:
+                    del self.spent[name]
 
 
 class Runtime:
