@@ -78,7 +78,10 @@ class ProfiledWorker(ReadLimitedWorker):  # type: ignore[misc]
             return super().handle(conn)
         finally:
             profile.disable()
-            self._requests += 1  # one request per handle() (keep-alive re-enqueues)
+
+    def handle_request(self, req: Any, conn: Any) -> Any:
+        self._requests += 1  # a thread may serve several requests of a kept-alive connection
+        return super().handle_request(req, conn)
 
     def run(self) -> None:
         try:

@@ -17,6 +17,8 @@ FAMILIES = {
     "citygraph_query_timeouts_total": ("counter", "Queries stopped at the time limit."),
     "citygraph_rejected_queries_total": ("counter", "Queries refused before evaluation."),
     "citygraph_cache_hits_total": ("counter", "Answers served from the result cache."),
+    "citygraph_inline_queries_total": ("counter", "Queries known to be cheap, evaluated in "
+                                       "the web process without a query process."),
     "citygraph_request_duration_seconds": ("histogram", "Request latency in seconds."),
 }
 

@@ -1,6 +1,7 @@
 """Run the app under gunicorn: worker processes over one read-only on-disk store.
 
-pyoxigraph holds the GIL while it evaluates, so throughput scales with processes, not threads.
+Python code holds the GIL, so throughput scales with processes, not threads (Oxigraph
+releases it while it evaluates, and queries run in query processes anyway).
 Each worker builds its own app after the fork (no store or query process is shared).
 """
 

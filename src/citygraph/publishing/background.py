@@ -1,6 +1,6 @@
 """Lazy dump generation for the web process, in a killable child process.
 
-The web process never opens the store (see ``citygraph.sparql.executor``): when the dumps of
+The web process does not read whole builds (see ``citygraph.sparql.executor``): when the dumps of
 the current build are missing, a spawned child runs ``ensure_dumps`` (which holds the file
 lock across processes) and the request waits for it, up to a time limit.
 """

@@ -1,9 +1,10 @@
 """Queries run in child processes that can be killed: the only real query timeout for Oxigraph.
 
-pyoxigraph has no cancellation API and holds the GIL while it evaluates, so a runaway query
-in the web process would block it for good. Each executor is a spawned child that opens the
+pyoxigraph has no cancellation API, so a runaway query in the web process would hold a
+thread, its memory and a core for good. Each executor is a spawned child that opens the
 store read-only and answers jobs over a pipe; when a job overruns its time the child is killed
-(SIGKILL) and a fresh one is started for the next job. The web process never opens the store.
+(SIGKILL) and a fresh one is started for the next job. Only a job a child has already answered
+cheaply, on the same build, is evaluated in the web process (inline.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from citygraph.errors import CitygraphError, ErrorCode, QueryTimeout, StoreError, error_class
 from citygraph.sparql.engine import Answer, QueryJob, evaluate
+from citygraph.sparql.inline import CheapJobs
 from citygraph.sparql.isolation import die_with_parent, isolate_network
 from citygraph.sparql.memory import (
     RECYCLE_SHARE,
@@ -56,6 +59,7 @@ class ExecutorSettings:
     timeout: float
     remote: RemoteSettings | None = None  # set: evaluate on a remote SPARQL server
     memory_limit: int = 0  # bytes a query process may hold (0: no limit), see memory.py
+    inline_jobs: int = 0  # cheap jobs remembered for evaluation in this process (inline.py)
 
 
 def _child(conn: Connection, settings: ExecutorSettings) -> None:
@@ -82,8 +86,10 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
         except EOFError:
             return
         try:
+            started = time.process_time()  # the job's CPU time: what inline.py learns from
             if remote is not None:
-                conn.send(("ok", remote.evaluate(job, settings.prefixes)))
+                answer = remote.evaluate(job, settings.prefixes)
+                conn.send(("ok", (answer, time.process_time() - started)))
                 continue
             # The build named by the job, so an answer never mixes a build swapped in
             # meanwhile with the ETag of the one the web process saw.
@@ -93,7 +99,8 @@ def _child(conn: Connection, settings: ExecutorSettings) -> None:
                 lift_address_space_limit()
                 store = open_read_only(Path(wanted))
                 limit_address_space(settings.memory_limit)
-            conn.send(("ok", evaluate(store, job, settings.prefixes)))
+            answer = evaluate(store, job, settings.prefixes)
+            conn.send(("ok", (answer, time.process_time() - started)))
         except CitygraphError as exc:
             # Type, status, code and headers (Retry-After…) survive the pipe.
             conn.send(("error", (type(exc).__name__, exc.message, exc.status, exc.code,
@@ -169,19 +176,28 @@ class _ProcessDied(Exception):
 class Executor:
     """A pool of killable query processes (one per concurrent request thread)."""
 
-    def __init__(self, settings: ExecutorSettings, size: int = 4) -> None:
+    def __init__(self, settings: ExecutorSettings, size: int = 4,
+                 on_inline: Callable[[], None] | None = None) -> None:
         self.settings = settings
+        self._on_inline = on_inline  # told of each job evaluated in this process (metrics)
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
         self._size = size
         self._closed = False
         self._pid = os.getpid()
+        self.cheap = CheapJobs(settings.prefixes,
+                               settings.inline_jobs if settings.remote is None else 0)
 
     def run(self, job: QueryJob, timeout: float | None = None) -> tuple[Answer, float]:
         """Evaluate in a child; (answer, seconds). QueryTimeout after timeout seconds."""
         limit = self.settings.timeout if timeout is None else timeout
         started = time.monotonic()  # the client's clock: a retry runs in the time left
+        inline = self.cheap.run(job)
+        if inline is not None:
+            if self._on_inline is not None:
+                self._on_inline()
+            return inline, time.monotonic() - started
         try:
             return self._run_once(job, limit, started)
         except (_ProcessDied, InternalQueryError) as failure:
@@ -243,13 +259,16 @@ class Executor:
                                    died_of_memory(worker.process.exitcode)) from None
             elapsed = time.monotonic() - started
             # A large query's memory is not always returned after it: replace the process.
-            large = worker.peak_used() > self.settings.memory_limit * RECYCLE_SHARE
+            peak = worker.peak_used()
+            large = peak > self.settings.memory_limit * RECYCLE_SHARE
             if (not demoted or worker.set_priority(0)) and not (
                     self.settings.memory_limit and large):
                 self._give_back(worker)
             else:
                 self._retire(worker)  # cannot be raised again without privileges, or large
-        return self._unpack(status, payload), elapsed
+        answer, cpu_seconds = self._unpack(status, payload)
+        self.cheap.learn(job, answer, cpu_seconds, peak)
+        return answer, elapsed
 
     def _wait(self, worker: _Worker, seconds: float) -> bool:
         """Wait for the answer up to ``seconds``, watching the process's resident size."""
@@ -266,10 +285,11 @@ class Executor:
                 return False
 
     @staticmethod
-    def _unpack(status: str, payload: object) -> Answer:
-        if status == "ok":
-            assert isinstance(payload, Answer)
-            return payload
+    def _unpack(status: str, payload: object) -> tuple[Answer, float]:
+        if status == "ok" and isinstance(payload, tuple):
+            answer, cpu_seconds = payload
+            assert isinstance(answer, Answer)
+            return answer, float(cpu_seconds)
         if status == "error" and isinstance(payload, tuple):
             name, message, code_status, code, headers = payload
             raise error_class(str(name))(str(message), status=int(code_status),

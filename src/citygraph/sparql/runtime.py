@@ -193,7 +193,8 @@ class Runtime:
         self.backend: Backend = backend_for(config)  # chosen once, from the configuration
         self.executor = Executor(ExecutorSettings(
             config.store, self.prefixes, config.query_timeout, self.backend.remote_settings,
-            config.query_memory_bytes), size=max(config.threads, 1))
+            config.query_memory_bytes, config.inline_jobs), size=max(config.threads, 1),
+            on_inline=lambda: metrics.inc("citygraph_inline_queries_total"))
 
     def warm_up(self) -> None:
         """Start the query processes and warm them and the store before serving: one pass over
