@@ -8,8 +8,9 @@ Stores and servers are built once per session in temporary directories; servers 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,6 +38,21 @@ def app(config: Config) -> Iterator[object]:
     application = create_app(config)
     yield application
     application.extensions["citygraph"].executor.close()
+
+
+@pytest.fixture()
+def make_app(config: Config) -> Iterator[Callable[..., Any]]:
+    """Apps with some settings changed; their query processes are closed after the test."""
+    apps: list[Any] = []
+
+    def make(**changes: Any) -> Any:
+        application = create_app(config.replace(**changes))
+        apps.append(application)
+        return application
+
+    yield make
+    for application in apps:
+        application.extensions["citygraph"].executor.close()
 
 
 @pytest.fixture()

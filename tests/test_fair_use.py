@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
-
-from citygraph.app import create_app
-from citygraph.config import Config
 
 COUNT = ("SELECT (COUNT(?r) AS ?n) WHERE "
          "{ ?r a <https://w3id.org/citygraph/def#Partnership> }")
@@ -22,20 +16,6 @@ RUNAWAY = ('SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f '
 ALICE = {"REMOTE_ADDR": "192.0.2.1"}
 BOB = {"REMOTE_ADDR": "192.0.2.2"}
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture()
-def make_app(config: Config) -> Iterator[Any]:
-    apps = []
-
-    def make(**changes: Any) -> Any:
-        application = create_app(config.replace(cache_entries=0, **changes))
-        apps.append(application)
-        return application
-
-    yield make
-    for application in apps:
-        application.extensions["citygraph"].executor.close()
 
 
 def _get(app: Any, query: str, who: dict[str, str]) -> Any:
@@ -50,7 +30,7 @@ def _in_background(app: Any, query: str, who: dict[str, str]) -> threading.Threa
 
 
 def test_fair_use_is_checked_before_the_query(make_app: Any) -> None:
-    app = make_app(fair_use_seconds=0.000001)
+    app = make_app(cache_entries=0, fair_use_seconds=0.000001)
     assert _get(app, COUNT, ALICE).status_code == 200
     # over budget: even a query the guard would refuse is not looked at
     too_long = "SELECT * WHERE { " + "?s ?p ?o . " * 500 + "}"
@@ -60,7 +40,7 @@ def test_fair_use_is_checked_before_the_query(make_app: Any) -> None:
 
 
 def test_one_client_cannot_take_every_query_slot(make_app: Any) -> None:
-    app = make_app(max_client_queries=1, query_timeout=3.0, threads=4)
+    app = make_app(cache_entries=0, max_client_queries=1, query_timeout=3.0, threads=4)
     slow = _in_background(app, RUNAWAY, ALICE)
     time.sleep(0.5)
     second = _get(app, COUNT + " # other", ALICE)
@@ -73,8 +53,8 @@ def test_one_client_cannot_take_every_query_slot(make_app: Any) -> None:
 
 
 def test_running_queries_are_charged_as_their_time_accrues(make_app: Any) -> None:
-    app = make_app(fair_use_seconds=1.0, fair_use_window=60.0, max_client_queries=0,
-                   query_timeout=4.0, threads=4)
+    app = make_app(cache_entries=0, fair_use_seconds=1.0, fair_use_window=60.0,
+                   max_client_queries=0, query_timeout=4.0, threads=4)
     slow = _in_background(app, RUNAWAY, ALICE)
     time.sleep(1.5)  # the runaway query is still running, past the 1 s budget
     response = _get(app, COUNT, ALICE)
@@ -84,7 +64,7 @@ def test_running_queries_are_charged_as_their_time_accrues(make_app: Any) -> Non
 
 
 def test_the_guard_time_of_refused_queries_is_charged(make_app: Any) -> None:
-    app = make_app(fair_use_seconds=0.01)
+    app = make_app(cache_entries=0, fair_use_seconds=0.01)
     costly = "SELECT * {} " + "a." * 9990  # refused by the guard, after reading 20 KB
     statuses = [_get(app, costly, ALICE).status_code for _ in range(10)]
     assert statuses[0] == 400 and 429 in statuses
@@ -94,7 +74,7 @@ def test_the_ledger_stays_small_however_many_queries_and_clients(make_app: Any) 
     """Many answered queries of one client, then a short window: the client's seconds are
     kept in one-second buckets with their sum, and clients whose window emptied are
     forgotten (SECURITY.md: the fair-use ledger is bounded)."""
-    app = make_app(fair_use_seconds=100.0, fair_use_window=0.5)
+    app = make_app(cache_entries=0, fair_use_seconds=100.0, fair_use_window=0.5)
     ledger = app.extensions["citygraph"].fair_use
     for index in range(30):
         assert _get(app, f"{COUNT} # {index}", ALICE).status_code == 200

@@ -4,13 +4,8 @@ in the jobs remembered, and never across builds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
-from citygraph.app import create_app
-from citygraph.config import Config
 from citygraph.sparql.engine import Answer, QueryJob
 from citygraph.sparql.inline import CheapJobs
 
@@ -19,20 +14,6 @@ RUNAWAY = ('SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f '
            'FILTER(REGEX(CONCAT(STR(?c), STR(?f)), "x{1,40}y")) }')
 FORMATS = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
            "text/tab-separated-values")
-
-
-@pytest.fixture()
-def make_client(config: Config) -> Iterator[Any]:
-    apps = []
-
-    def make(**changes: Any) -> Any:
-        application = create_app(config.replace(cache_entries=0, **changes))
-        apps.append(application)
-        return application.test_client()
-
-    yield make
-    for application in apps:
-        application.extensions["citygraph"].executor.close()
 
 
 def _inline_count(client: Any) -> float:
@@ -47,8 +28,8 @@ def _get(client: Any, query: str, accept: str = FORMATS[0]) -> Any:
 
 
 def test_a_cheap_query_runs_inline_the_second_time_with_the_same_bytes(
-        make_client: Any) -> None:
-    client = make_client()
+        make_app: Any) -> None:
+    client = make_app(cache_entries=0).test_client()
     for accept in FORMATS:
         first = _get(client, LOOKUP, accept)  # a query process: it is learned as cheap
         before = _inline_count(client)
@@ -60,8 +41,8 @@ def test_a_cheap_query_runs_inline_the_second_time_with_the_same_bytes(
     assert _get(client, LOOKUP).get_json()["results"]["bindings"]
 
 
-def test_a_query_that_ran_out_of_time_never_runs_inline(make_client: Any) -> None:
-    client = make_client(query_timeout=1.0)
+def test_a_query_that_ran_out_of_time_never_runs_inline(make_app: Any) -> None:
+    client = make_app(cache_entries=0, query_timeout=1.0).test_client()
     for _ in range(2):  # each time in a query process, killed at the limit
         response = _get(client, RUNAWAY)
         assert response.status_code == 503
@@ -70,8 +51,8 @@ def test_a_query_that_ran_out_of_time_never_runs_inline(make_client: Any) -> Non
 
 
 def test_cut_answers_and_unstable_queries_are_written_by_the_row_cutting_writer(
-        make_client: Any) -> None:
-    client = make_client(max_rows=3)
+        make_app: Any) -> None:
+    client = make_app(cache_entries=0, max_rows=3).test_client()
     cut = "SELECT ?s WHERE { ?s a ?type } LIMIT 10"
     first, again = _get(client, cut), _get(client, cut)
     assert _inline_count(client) == 1
@@ -83,13 +64,13 @@ def test_cut_answers_and_unstable_queries_are_written_by_the_row_cutting_writer(
     assert _inline_count(client) == 2
 
 
-def test_inline_jobs_are_bounded_and_can_be_switched_off(make_client: Any) -> None:
-    bounded = make_client(inline_jobs=2)
+def test_inline_jobs_are_bounded_and_can_be_switched_off(make_app: Any) -> None:
+    bounded = make_app(cache_entries=0, inline_jobs=2).test_client()
     queries = [f"{LOOKUP} # {n}" for n in range(3)]
     for query in queries + queries[1:] + queries[:1]:  # the first is dropped for the third
         _get(bounded, query)
     assert _inline_count(bounded) == 2
-    off = make_client(inline_jobs=0)
+    off = make_app(cache_entries=0, inline_jobs=0).test_client()
     for _ in range(3):
         assert _get(off, LOOKUP).status_code == 200
     assert _inline_count(off) == 0
