@@ -86,6 +86,26 @@ def start_server(store: Path, **env: str) -> LiveServer:
     raise RuntimeError("citygraph serve did not become healthy within 60 s")
 
 
+def serve_logged(store: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`citygraph serve` with one worker of two threads, everything it prints going to
+    ``log``; returns the process and its URL once /healthz answers (or 90 s have passed)."""
+    port = free_port()
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "citygraph", "serve", "--store", str(store), "--port",
+             str(port), "--workers", "1"], env={**os.environ, "CITYGRAPH_THREADS": "2"},
+            cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                break
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.2)
+    return process, url
+
+
 def stop_server(server: LiveServer) -> None:
     server.process.terminate()
     try:

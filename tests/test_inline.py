@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from citygraph.sparql.engine import Answer, QueryJob
-from citygraph.sparql.inline import CheapJobs
+from citygraph.sparql.inline import MAX_QUERY, CheapJobs
 
 LOOKUP = 'SELECT ?p ?o WHERE { ?s ?lp "Szczecin"@en . ?s ?p ?o }'
 RUNAWAY = ('SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f '
@@ -88,6 +88,9 @@ def test_what_is_learned_and_written_natively() -> None:
     assert jobs.known(stable) and jobs.known(unstable) and not jobs.known(remote)
     assert jobs.native_rows(stable) == 5 and jobs.native_rows(unstable) is None
     assert not jobs.known(QueryJob(LOOKUP, build_path="b2"))  # another build: learned anew
+    long = QueryJob(LOOKUP + " #" + "x" * MAX_QUERY, build_path="b1")  # bounds the table
+    jobs.learn(long, answer, 0.001, 0)
+    assert not jobs.known(long)
     slow, big, large = (QueryJob(f"{LOOKUP} # {n}", build_path="b1") for n in range(3))
     jobs.learn(slow, answer, 0.5, 0)
     jobs.learn(big, answer, 0.001, 1 << 30)

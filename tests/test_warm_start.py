@@ -3,36 +3,23 @@ first request (here /healthz, as a load balancer sends it) is answered only afte
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.helpers import ROOT, free_port
+from tests.helpers import serve_logged
 
 pytestmark = pytest.mark.server
 
 
 def test_server_is_ready_only_after_the_warm_up(store_dir: Path, tmp_path: Path) -> None:
-    port, log = free_port(), tmp_path / "serve.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "citygraph", "serve", "--store", str(store_dir), "--port",
-             str(port), "--workers", "1"], env={**os.environ, "CITYGRAPH_THREADS": "2"},
-            cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    log = tmp_path / "serve.log"
+    process, url = serve_logged(store_dir, log)
     try:
-        deadline, healthy = time.monotonic() + 90, False
-        while time.monotonic() < deadline and not healthy:
-            try:
-                healthy = requests.get(f"http://127.0.0.1:{port}/healthz",
-                                       timeout=2).status_code == 200
-            except (requests.ConnectionError, requests.Timeout):
-                time.sleep(0.2)
-        assert healthy, log.read_text(errors="replace")
+        assert requests.get(f"{url}/healthz", timeout=10).status_code == 200, \
+            log.read_text(errors="replace")
         # Logged before the worker took any request; allow the log a moment to reach the file.
         flushed = time.monotonic() + 5
         while "warmed up" not in log.read_text(errors="replace") and time.monotonic() < flushed:

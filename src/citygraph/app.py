@@ -27,7 +27,8 @@ CSP_TEMPLATE = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe
                 "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 CSP = CSP_TEMPLATE.format(tiles="")
 CSP_KEY = "citygraph.csp"
-CORS_HEADERS = {
+EVERY_RESPONSE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",  # text/plain errors too
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Link, ETag, Last-Modified, Content-Location, Retry-After, "
                                      "Citygraph-Truncated",
@@ -100,16 +101,15 @@ def _start_timer() -> Response | None:
 
 
 def _finish(response: Response) -> Response:
-    response.headers.update(CORS_HEADERS)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")  # text/plain errors too
+    # No view sets these headers (app.py is their one home): appended, not searched for.
+    response.headers.extend(EVERY_RESPONSE_HEADERS)
     if response.status_code >= 400:
         # An error is about this moment (fair use, load, a time limit), never a version of
         # the resource: not stored, no validators of the 200 (RFC 9111 §5.2.2.5).
         response.headers["Cache-Control"] = "no-store"
         for header in ("ETag", "Last-Modified", "Expires"):
             response.headers.pop(header, None)
-    if response.mimetype == "text/html":
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if (response.content_type or "").startswith("text/html"):
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("Content-Security-Policy",
                                     current_app.extensions.get(CSP_KEY, CSP))

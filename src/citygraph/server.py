@@ -8,7 +8,6 @@ Each worker builds its own app after the fork (no store or query process is shar
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
 import select
 import socket
@@ -18,13 +17,13 @@ from collections import Counter
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
-from gunicorn.config import AccessLogFormat
-from gunicorn.glogging import Logger
 from gunicorn.workers.gthread import ThreadWorker
 
+from citygraph.balance import Table
 from citygraph.config import Config
 from citygraph.errors import ConfigError
 from citygraph.sparql.memory import MB, MIN_QUERY_BYTES
+from citygraph.web.query import is_loopback
 
 
 class RequestReadTimeout(TimeoutError):
@@ -90,6 +89,7 @@ BUSY = (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: text
 # more than KEEPALIVE_RUN requests in a row.
 LINGER = 0.002
 KEEPALIVE_RUN = 100
+PAUSE_POLL = 0.01
 
 
 class ReadLimitedWorker(ThreadWorker):  # type: ignore[misc]
@@ -102,7 +102,48 @@ class ReadLimitedWorker(ThreadWorker):  # type: ignore[misc]
         self._config = getattr(self.app, "citygraph_config", None) or Config()
         self._in_progress: Counter[str] = Counter()
         self._count_lock = threading.Lock()
+        self._table: Table | None = getattr(self.app, "citygraph_balance", None)
+        self._slot = self._table.claim(os.getpid()) if self._table is not None else -1
+        self._held_back = False  # not taking connections while a peer holds fewer
         super().init_process()
+
+    def notify(self) -> None:
+        """Called on every turn of the worker's loop: publish the connections held, and stop
+        taking new ones while a live peer holds fewer (balance.py)."""
+        super().notify()
+        if self._table is None or self._slot < 0:
+            return
+        self._table.publish(self._slot, self.nr_conns)
+        if self._accepting and not self._least_loaded():
+            self._held_back = True
+            super().set_accept_enabled(False)
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        self._held_back = enabled and not self._least_loaded()
+        super().set_accept_enabled(enabled and not self._held_back)
+
+    def accept(self, listener: Any) -> None:
+        super().accept(listener)
+        if self._table is not None and self._slot >= 0:  # at once: peers compare with it
+            self._table.publish(self._slot, self.nr_conns)
+
+    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        """A worker held back looks again every PAUSE_POLL seconds, not once a second: its
+        peers may meanwhile have taken more connections than it holds."""
+        super().wait_for_and_dispatch_events(PAUSE_POLL if self._held_back else timeout)
+
+    def _least_loaded(self) -> bool:
+        if self._table is None or self._slot < 0:
+            return True
+        least = self._table.least_other(self._slot)
+        return least is None or self.nr_conns <= least
+
+    def run(self) -> None:
+        try:
+            super().run()
+        finally:
+            if self._table is not None and self._slot >= 0:
+                self._table.release(self._slot)
 
     def finish_request(self, conn: Any, fs: Any) -> None:
         """A refused connection, or one whose sender ran out of time, is closed at once:
@@ -120,9 +161,8 @@ class ReadLimitedWorker(ThreadWorker):  # type: ignore[misc]
         use, for loopback clients unless fair_use_loopback is set."""
         if self._config.proxy_hops:
             return 0
-        with contextlib.suppress(ValueError):
-            if ipaddress.ip_address(peer).is_loopback and not self._config.fair_use_loopback:
-                return 0
+        if is_loopback(peer) and not self._config.fair_use_loopback:
+            return 0
         return self._config.max_client_connections
 
     def enqueue_req(self, conn: Any) -> None:
@@ -172,28 +212,10 @@ class ReadLimitedWorker(ThreadWorker):  # type: ignore[misc]
                     del self._in_progress[peer]
 
 
-class AccessLogger(Logger):  # type: ignore[misc]
-    """gunicorn's logger, but for the default access line (Apache's combined format) only
-    the atoms that line names are made: gunicorn makes one for every request header, response
-    header and WSGI environ entry of every request, a tenth of a cached answer's cost."""
-
-    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any
-              ) -> dict[str, Any]:
-        if self.cfg.access_log_format != AccessLogFormat.default:
-            return super().atoms(resp, req, environ, request_time)  # type: ignore[no-any-return]
-        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
-        sent = getattr(resp, "sent", None)
-        return {"h": environ.get("REMOTE_ADDR", "-"), "l": "-",
-                "u": self._get_user(environ) or "-", "t": self.now(),
-                "r": f"{environ['REQUEST_METHOD']} {environ['RAW_URI']} "
-                     f"{environ['SERVER_PROTOCOL']}",
-                "s": status, "b": "-" if sent is None else str(sent),
-                "f": environ.get("HTTP_REFERER", "-"), "a": environ.get("HTTP_USER_AGENT", "-")}
-
-
 class Server(BaseApplication):  # type: ignore[misc]
     def __init__(self, config: Config) -> None:
         self.citygraph_config = config
+        self.citygraph_balance = Table()  # before the fork: every worker shares it
         super().__init__()
 
     def load_config(self) -> None:
@@ -209,10 +231,11 @@ class Server(BaseApplication):  # type: ignore[misc]
             # Long GET queries: up to 8 KB of request line; longer ones go by POST.
             "limit_request_line": 8190,
             "accesslog": "-",
-            "logger_class": "citygraph.server.AccessLogger",
+            "logger_class": "citygraph.accesslog.AccessLogger",
             "errorlog": "-",
             "loglevel": "info",
             "post_worker_init": _warm_up,
+            "worker_exit": _flush_access_log,
             "control_socket_disable": True,  # several servers on one host must not share it
             # X-Forwarded-Proto and a SCRIPT_NAME header are trusted from no address here;
             # behind proxy_hops trusted proxies, ProxyFix in the app reads X-Forwarded-*.
@@ -236,6 +259,13 @@ def _warm_up(worker: Any) -> None:
     if runtime is not None:
         runtime.warm_up()
         worker.log.info("citygraph: query processes and store warmed up")
+
+
+def _flush_access_log(server: Any, worker: Any) -> None:
+    """The access lines a stopping worker still holds (accesslog.py) go out before it exits."""
+    flush = getattr(worker.log, "flush_access", None)
+    if flush is not None:
+        flush()
 
 
 def can_isolate_network() -> bool:

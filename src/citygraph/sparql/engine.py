@@ -65,9 +65,14 @@ def run_query(store: ox.Store, query: str, dataset: Dataset,
             named = [ox.NamedNode(g) for g in dataset.named_graphs]
         # Without either, the default graph is the union of all named graphs
         # (sd:UnionDefaultGraph); FROM / FROM NAMED in the query are applied by Oxigraph.
-        union = default is None and named is None and not names_dataset(query)
-        return store.query(query, base_iri=base_iri, default_graph=default,
-                           named_graphs=named, use_default_graph_as_union=union)
+        if default is not None or named is not None:
+            return store.query(query, base_iri=base_iri, default_graph=default,
+                               named_graphs=named)
+        # Only the arguments in use: each one pyoxigraph converts costs a point lookup 3 %.
+        union = not names_dataset(query)
+        if base_iri is None:
+            return store.query(query, use_default_graph_as_union=union)
+        return store.query(query, base_iri=base_iri, use_default_graph_as_union=union)
     except SyntaxError as exc:
         raise _syntax_error(exc) from None
     except ValueError as exc:

@@ -14,13 +14,12 @@ A known SELECT whose JSON answer was not cut at the row limit is written by Oxig
 JSON serialiser (the same bytes as results.select_json, without a Python object per value):
 the same job gives the same number of rows, unless the query asks for a random or the
 current value (RAND, NOW, UUID, STRUUID), which is left to the Python writer and its cut.
-The memory of known jobs is bounded (MEMO_ENTRIES digests per worker, least recently used
-dropped first); see SECURITY.md.
+The memory of known jobs is bounded: at most MEMO_ENTRIES jobs per worker, least recently used
+dropped first, each with a query of at most MAX_QUERY characters; see SECURITY.md.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import time
@@ -35,7 +34,8 @@ from citygraph.sparql.memory import MB
 CHEAP_SECONDS = 0.010
 CHEAP_BYTES = 32 * MB
 CHEAP_BODY = 1 * MB
-MEMO_ENTRIES = 4096
+MEMO_ENTRIES = 1024
+MAX_QUERY = 2000  # characters: 1,024 jobs hold at most about 2.5 MB
 # An inline evaluation that took this many times CHEAP_SECONDS of wall time (the machine is
 # busy, or the job is not what it seemed) makes the job go back to query processes.
 OVERRUN = 10
@@ -54,17 +54,19 @@ class CheapJobs:
     def __init__(self, prefixes: dict[str, str], entries: int = MEMO_ENTRIES) -> None:
         self.prefixes = prefixes
         self.entries = entries
-        # digest -> rows of a SELECT that Oxigraph may write as JSON, else None
-        self._known: OrderedDict[bytes, int | None] = OrderedDict()
+        # job -> rows of a SELECT that Oxigraph may write as JSON, else None
+        self._known: OrderedDict[QueryJob, int | None] = OrderedDict()
         self._lock = threading.Lock()
         self._store: tuple[str, ox.Store] | None = None
 
     @staticmethod
-    def key(job: QueryJob) -> bytes | None:
-        """The digest of everything that decides a job's work; None without a build path."""
-        if job.build_path is None:
+    def key(job: QueryJob) -> QueryJob | None:
+        """The job itself, compared field by field (a hash alone could be made to collide);
+        None for a job that is never remembered: no build path (a remote backend) or a query
+        longer than MAX_QUERY characters (which bounds the memory of MEMO_ENTRIES jobs)."""
+        if job.build_path is None or len(job.query) > MAX_QUERY:
             return None
-        return hashlib.blake2b(repr(job).encode(), digest_size=16).digest()
+        return job
 
     def run(self, job: QueryJob) -> Answer | None:
         """The job's answer evaluated here when it is known to be cheap, else None."""

@@ -10,6 +10,7 @@ loopback clients are exempt unless ``fair_use_loopback`` is set.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Callable
 
@@ -25,11 +26,17 @@ from citygraph.web.current import runtime
 def client_identity() -> tuple[str, bool]:
     """(client address, exempt from fair use)."""
     addr = request.remote_addr or "unknown"
+    return addr, is_loopback(addr) and not runtime().config.fair_use_loopback
+
+
+@functools.lru_cache(maxsize=1024)
+def is_loopback(addr: str) -> bool:
+    """Whether an address is a loopback one; remembered, as parsing it costs more than the
+    rest of a client's identity (a bounded table: many addresses only evict each other)."""
     try:
-        loopback = ipaddress.ip_address(addr).is_loopback
+        return ipaddress.ip_address(addr).is_loopback
     except ValueError:
-        loopback = False
-    return addr, loopback and not runtime().config.fair_use_loopback
+        return False
 
 
 def run_query(query: str, accept: Callable[[], tuple[str, ...]], *,
