@@ -147,7 +147,7 @@ def main() -> None:
     from httpbench_procs import Server as Proc
     from httpbench_procs import clean_env, free_port, launch, wait_ready
     from httpbench_queries import Target
-    from wrk_lookup import ACCEPT, SCRIPT, run_wrk
+    from wrk_lookup import lua_script, run_wrk
 
     work = Path(tempfile.mkdtemp(prefix="serve-profile-"))
     port = free_port()
@@ -157,7 +157,7 @@ def main() -> None:
            "--cache", args.cache, "--serve-port", str(port)]
     server = Proc(Target("citygraph", port), launch(cmd, work / "server.log", env), work / "log")
     script = work / "lookup.lua"
-    script.write_text(SCRIPT.replace("%ACCEPT%", ACCEPT))
+    script.write_text(lua_script())
     try:
         wait_ready(server, 120)
         run = run_wrk("wrk", script, port, argparse.Namespace(threads=2, connections=4),

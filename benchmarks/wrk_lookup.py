@@ -1,7 +1,8 @@
 """The point lookup over HTTP: citygraph with its cache, citygraph without it, and the floor
 (benchmarks/floor_app.py), each under gunicorn with the same number of worker processes, on
 the same store, measured by wrk in alternating rounds. Prints a Markdown table of each round
-(with the load average), the ratios against the floor of the same round and their medians.
+(with the load average and the CPU time the server's processes used per request), the ratios
+against the floor of the same round and their medians.
 
     python benchmarks/wrk_lookup.py --store STORE [--seconds 10] [--rounds 3] [--baseline SRC]
 
@@ -41,9 +42,10 @@ ACCEPT = "application/sparql-results+json"
 # Lua state; done() sums them over the threads set up.
 SCRIPT = """wrk.headers["Accept"] = "%ACCEPT%"
 local threads = {}
-function setup(thread) table.insert(threads, thread) end
+function setup(thread) table.insert(threads, thread); thread:set("id", #threads) end
 function init(args) not200 = 0 end
 function response(status, headers, body) if status ~= 200 then not200 = not200 + 1 end end
+%REQUEST%
 function done(summary, latency, requests)
   local bad = 0
   for _, t in ipairs(threads) do bad = bad + t:get("not200") end
@@ -56,6 +58,24 @@ end
 """
 
 
+# With --unique: the lookup with a comment numbered per thread and request, so no two
+# requests of a run carry the same text.
+UNIQUE = """local counter = 0
+function request()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. "%%23%%20" .. run .. "-" .. id .. "-" .. counter)
+end
+function init(args) not200 = 0; run = args[1] or "0" end"""
+
+
+def lua_script(unique: bool = False) -> str:
+    script = SCRIPT.replace("%ACCEPT%", ACCEPT)
+    if not unique:
+        return script.replace("%REQUEST%\n", "")
+    return script.replace("function init(args) not200 = 0 end\n", "").replace(
+        "%REQUEST%", UNIQUE.replace("%%", "%"))
+
+
 @dataclass(frozen=True)
 class Run:
     server: str
@@ -65,6 +85,7 @@ class Run:
     p99_ms: float
     failures: int  # socket errors and answers other than 200
     split: str = "-"  # kept-alive connections per worker, halfway through
+    cpu_us: float = 0.0  # CPU of the server's processes (workers, query processes) per request
 
 
 def run_wrk(wrk: str, script: Path, port: int, args: argparse.Namespace, seconds: int,
@@ -73,11 +94,13 @@ def run_wrk(wrk: str, script: Path, port: int, args: argparse.Namespace, seconds
     connections over the server's workers is sampled halfway through."""
     url = f"http://127.0.0.1:{port}/sparql?{urlencode({'query': QUERY})}"
     cmd = [wrk, "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s",
-           "--timeout", "30s", "-s", str(script), url]
+           "--timeout", "30s", "-s", str(script), url, "--", f"{time.time_ns()}"]
+    cpu_before = group_cpu(pgid) if pgid else 0.0
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         time.sleep(seconds / 2)
         split = connection_split(pgid, port) if pgid else "-"
         stdout, stderr = proc.communicate(timeout=seconds + 120)
+    cpu = group_cpu(pgid) - cpu_before if pgid else 0.0
     out = stdout.decode()
     line = next((x for x in out.splitlines() if x.startswith("WRKJSON ")), None)
     if line is None or proc.returncode != 0:
@@ -85,7 +108,20 @@ def run_wrk(wrk: str, script: Path, port: int, args: argparse.Namespace, seconds
     raw = json.loads(line.removeprefix("WRKJSON "))
     return Run("", raw["requests"] / (raw["duration_us"] / 1e6), raw["mean_us"] / 1e3,
                raw["p50_us"] / 1e3, raw["p99_us"] / 1e3,
-               int(raw["socket_errors"]) + int(raw["not200"]), split)
+               int(raw["socket_errors"]) + int(raw["not200"]), split,
+               cpu / max(raw["requests"], 1) * 1e6)
+
+
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user and system) used so far by the live processes of group ``pgid``
+    (proc(5): fields 14 and 15 of /proc/PID/stat)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError):
+            if entry.name.isdigit() and os.getpgid(int(entry.name)) == pgid:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def connection_split(pgid: int, port: int) -> str:
@@ -151,8 +187,9 @@ def measure(servers: dict[str, Server], args: argparse.Namespace, wrk: str, scri
 
 
 def table(rounds: list[tuple[str, list[Run]]]) -> str:
-    lines = ["| round | load avg | server | connections per worker | req/s | mean ms | p50 ms "
-             "| p99 ms | vs floor |", "|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| round | load avg | server | connections per worker | req/s | server CPU µs "
+             "per request | mean ms | p50 ms | p99 ms | vs floor |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     ratios: dict[str, list[float]] = {}
     for number, (load, runs) in enumerate(rounds, start=1):
         floor = next(r for r in runs if r.server == "floor").rps
@@ -160,8 +197,8 @@ def table(rounds: list[tuple[str, list[Run]]]) -> str:
             ratio = run.rps / floor
             ratios.setdefault(run.server, []).append(ratio)
             lines.append(f"| {number} | {load} | {run.server} | {run.split} | {run.rps:,.0f} | "
-                         f"{run.mean_ms:.2f} | {run.p50_ms:.2f} | {run.p99_ms:.2f} | "
-                         f"{ratio:.2f}× |")
+                         f"{run.cpu_us:,.0f} | {run.mean_ms:.2f} | {run.p50_ms:.2f} | "
+                         f"{run.p99_ms:.2f} | {ratio:.2f}× |")
     lines.append("")
     for server, values in ratios.items():
         if server != "floor":
@@ -182,6 +219,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="the src/ directory of another revision "
                         "(git archive REV src | tar -x -C DIR): its citygraph runs beside")
     parser.add_argument("--pause", type=float, default=2.0, help="seconds between rounds")
+    parser.add_argument("--unique", action="store_true", help="a query text never sent "
+                        "before on every request (a numbered comment): nothing is answered "
+                        "from the cache or from what a worker learned of a query")
     parser.add_argument("--workdir", type=Path, help="server logs and the Lua script (default: "
                         "a temporary directory)")
     args = parser.parse_args()
@@ -192,7 +232,7 @@ def main() -> None:
         raise SystemExit(str(exc)) from None
     args.workdir.mkdir(parents=True, exist_ok=True)
     script = args.workdir / "lookup.lua"
-    script.write_text(SCRIPT.replace("%ACCEPT%", ACCEPT))
+    script.write_text(lua_script(args.unique))
     servers: dict[str, Server] = {}
     try:
         start_all(servers, args.workdir, args.store.resolve(), args.workers,
