@@ -34,6 +34,7 @@ from citygraph.server import ReadLimitedWorker, Server, check_startup  # noqa: E
 # First match wins: the path fragment of a module, and the group it counts in.
 GROUPS = (
     ("citygraph/sparql/executor", "query process round trip (pipe, wait, engine)"),
+    ("citygraph/sparql/qprocess", "query process round trip (pipe, wait, engine)"),
     ("multiprocessing/", "query process round trip (pipe, wait, engine)"),
     ("selectors", "query process round trip (pipe, wait, engine)"),
     ("pickle", "query process round trip (pipe, wait, engine)"),

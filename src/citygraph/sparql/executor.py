@@ -11,33 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
-from pathlib import Path
+from dataclasses import replace
 
 from citygraph.errors import CitygraphError, ErrorCode, QueryTimeout, StoreError, error_class
-from citygraph.sparql.engine import Answer, QueryJob, evaluate
+from citygraph.sparql.engine import Answer, QueryJob
 from citygraph.sparql.inline import CheapJobs
-from citygraph.sparql.isolation import die_with_parent, isolate_network
-from citygraph.sparql.memory import (
-    RECYCLE_SHARE,
-    anon_rss,
-    died_of_memory,
-    lift_address_space_limit,
-    limit_address_space,
-    over_limit,
-    peak_rss,
-)
+from citygraph.sparql.memory import RECYCLE_SHARE, died_of_memory, over_limit
 from citygraph.sparql.ordering import total_order
-from citygraph.sparql.remote import RemoteSettings, RemoteStore
+from citygraph.sparql.qprocess import ExecutorSettings, QueryProcess
 
-_CONTEXT = multiprocessing.get_context("spawn")
+__all__ = ["Executor", "ExecutorSettings", "InternalQueryError"]
+
 # A query still running after DEMOTE_AFTER seconds is reniced to the lowest CPU priority: on a
 # machine with few cores, runaway queries (until they are killed at the time limit) must not
 # take the CPU from the short queries of other clients.
@@ -50,113 +38,6 @@ log = logging.getLogger("citygraph.query")
 STARTUP_LIMIT = 60.0
 MIN_BUDGET = 0.5
 MEMORY_POLL = 0.05  # seconds between two looks at a running query's memory
-
-
-@dataclass(frozen=True)
-class ExecutorSettings:
-    store_root: Path
-    prefixes: dict[str, str]
-    timeout: float
-    remote: RemoteSettings | None = None  # set: evaluate on a remote SPARQL server
-    memory_limit: int = 0  # bytes a query process may hold (0: no limit), see memory.py
-    inline_jobs: int = 0  # cheap jobs remembered for evaluation in this process (inline.py)
-
-
-def _child(conn: Connection, settings: ExecutorSettings) -> None:
-    """Child loop: reopen the store when ``current`` moves, evaluate, reply."""
-    from citygraph.store import StoreDir, open_read_only
-
-    die_with_parent()
-
-    store_dir = StoreDir(settings.store_root)
-    remote = RemoteStore(settings.remote) if settings.remote else None
-    if remote is None and not isolate_network():
-        log.warning(
-            "query process not isolated from the network (unshare unavailable)")
-    target, store = "", None
-    if remote is None:  # open the store before saying ready: a query's budget is for the query
-        with contextlib.suppress(CitygraphError, OSError):
-            target = str(store_dir.current_build().path)
-            store = open_read_only(Path(target))
-    limit_address_space(settings.memory_limit)
-    conn.send(("ready", None))
-    while True:
-        try:
-            job: QueryJob = conn.recv()
-        except EOFError:
-            return
-        try:
-            started = time.process_time()  # the job's CPU time: what inline.py learns from
-            if remote is not None:
-                answer = remote.evaluate(job, settings.prefixes)
-                conn.send(("ok", (answer, time.process_time() - started)))
-                continue
-            # The build named by the job, so an answer never mixes a build swapped in
-            # meanwhile with the ETag of the one the web process saw.
-            wanted = job.build_path or str(store_dir.current_build().path)
-            if store is None or wanted != target:
-                store, target = None, wanted
-                lift_address_space_limit()
-                store = open_read_only(Path(wanted))
-                limit_address_space(settings.memory_limit)
-            answer = evaluate(store, job, settings.prefixes)
-            conn.send(("ok", (answer, time.process_time() - started)))
-        except CitygraphError as exc:
-            # Type, status, code and headers (Retry-After…) survive the pipe.
-            conn.send(("error", (type(exc).__name__, exc.message, exc.status, exc.code,
-                                 exc.headers)))
-        except Exception as exc:  # reported as a 500 without details
-            conn.send(("crash", f"{type(exc).__name__}: {exc}"))
-        except BaseException as exc:  # a Rust panic in Oxigraph (pyo3 PanicException)
-            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-                raise
-            conn.send(("crash", f"{type(exc).__name__}: {exc}"))
-
-
-class _Worker:
-    def __init__(self, settings: ExecutorSettings) -> None:
-        parent, child = _CONTEXT.Pipe()
-        self.conn = parent
-        self.process: BaseProcess = _CONTEXT.Process(
-            target=_child, args=(child, settings), daemon=True, name="citygraph-query")
-        self.process.start()
-        child.close()
-        self.ready = False
-        self.baseline = 0  # anonymous bytes once ready: a query's memory is what it adds
-        self.baseline_peak = 0  # peak resident bytes once ready
-
-    def wait_ready(self, seconds: float) -> bool:
-        """Wait until the child has started and opened the store (its first message)."""
-        try:
-            if not self.ready and self.conn.poll(seconds):
-                self.ready = self.conn.recv()[0] == "ready"
-                self.baseline = anon_rss(self.process.pid or 0)
-                self.baseline_peak = peak_rss(self.process.pid or 0)
-        except (EOFError, OSError):
-            return False  # the child died while starting
-        return self.ready
-
-    def memory_used(self) -> int:
-        """Anonymous bytes beyond the process's own at start: what its queries hold."""
-        return max(anon_rss(self.process.pid or 0) - self.baseline, 0)
-
-    def peak_used(self) -> int:
-        """How far its peak resident size (VmHWM) rose above the peak it had when ready."""
-        return max(peak_rss(self.process.pid or 0) - self.baseline_peak, 0)
-
-    def set_priority(self, niceness: int) -> bool:
-        """Renice the query process; False when that is not allowed (raising needs root)."""
-        try:
-            os.setpriority(os.PRIO_PROCESS, self.process.pid or 0, niceness)
-        except OSError:
-            return False
-        return True
-
-    def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=5)
-        self.conn.close()
 
 
 class InternalQueryError(Exception):
@@ -180,7 +61,7 @@ class Executor:
                  on_inline: Callable[[], None] | None = None) -> None:
         self.settings = settings
         self._on_inline = on_inline  # told of each job evaluated in this process (metrics)
-        self._idle: list[_Worker] = []
+        self._idle: list[QueryProcess] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
         self._size = size
@@ -270,13 +151,13 @@ class Executor:
         self.cheap.learn(job, answer, cpu_seconds, peak)
         return answer, elapsed
 
-    def _wait(self, worker: _Worker, seconds: float) -> bool:
+    def _wait(self, worker: QueryProcess, seconds: float) -> bool:
         """Wait for the answer up to ``seconds``, watching the process's resident size."""
         limit = self.settings.memory_limit
         deadline = time.monotonic() + seconds
         while True:
             left = deadline - time.monotonic()
-            if worker.conn.poll(max(min(left, MEMORY_POLL), 0) if limit else max(left, 0)):
+            if worker.answered(min(left, MEMORY_POLL) if limit else left):
                 return True
             if limit and worker.memory_used() > limit:
                 self._retire(worker)
@@ -296,7 +177,7 @@ class Executor:
                                          code=ErrorCode(code), headers=dict(headers))
         raise InternalQueryError(str(payload))
 
-    def _take(self) -> _Worker:
+    def _take(self) -> QueryProcess:
         with self._lock:
             if os.getpid() != self._pid:  # forked: the children belong to the parent
                 self._idle, self._pid = [], os.getpid()
@@ -308,9 +189,9 @@ class Executor:
                 worker = self._idle.pop(index)
                 if worker.process.is_alive():  # only the one taken: one waitpid per query
                     return worker
-        return _Worker(self.settings)
+        return QueryProcess(self.settings)
 
-    def _give_back(self, worker: _Worker) -> None:
+    def _give_back(self, worker: QueryProcess) -> None:
         with self._lock:
             # Never more idle processes than slots: a successor started in the background
             # and a process started for a request meanwhile would otherwise both stay.
@@ -319,7 +200,7 @@ class Executor:
                 return
         worker.kill()  # surplus, or started after close()
 
-    def _retire(self, worker: _Worker) -> None:
+    def _retire(self, worker: QueryProcess) -> None:
         """Kill a worker; reap it and start its successor in the background, so the client
         waits for neither. A killed query frees its memory at the low CPU priority it was
         demoted to, which can take seconds on a busy machine."""
@@ -328,10 +209,10 @@ class Executor:
         threading.Thread(target=self._replace, args=(worker,), daemon=True,
                          name="citygraph-query-start").start()
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: QueryProcess) -> None:
         worker.kill()
         with contextlib.suppress(OSError):
-            self._give_back(_Worker(self.settings))
+            self._give_back(QueryProcess(self.settings))
 
     def warm_up(self, jobs: tuple[QueryJob, ...] = ()) -> None:
         """Start the whole pool ahead of the first request: no request waits for a child to
@@ -341,7 +222,7 @@ class Executor:
         with self._lock:
             missing = self._size - len(self._idle)
         for _ in range(missing):
-            self._give_back(_Worker(self.settings))
+            self._give_back(QueryProcess(self.settings))
         with self._lock:
             workers = list(self._idle)
         for index, worker in enumerate(workers):
