@@ -11,6 +11,7 @@ import contextlib
 import os
 import select
 import socket
+import sys
 import threading
 import time
 from collections import Counter
@@ -235,7 +236,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             "errorlog": "-",
             "loglevel": "info",
             "post_worker_init": _warm_up,
-            "worker_exit": _flush_access_log,
+            "worker_exit": _end_worker,
             "control_socket_disable": True,  # several servers on one host must not share it
             # X-Forwarded-Proto and a SCRIPT_NAME header are trusted from no address here;
             # behind proxy_hops trusted proxies, ProxyFix in the app reads X-Forwarded-*.
@@ -261,11 +262,18 @@ def _warm_up(worker: Any) -> None:
         worker.log.info("citygraph: query processes and store warmed up")
 
 
-def _flush_access_log(server: Any, worker: Any) -> None:
-    """The access lines a stopping worker still holds (accesslog.py) go out before it exits."""
+def _end_worker(server: Any, worker: Any) -> None:
+    """A stopping worker writes the access lines it still holds (accesslog.py) and its
+    output, then ends at once: in the interpreter's own shutdown, the native code the worker
+    has loaded (Oxigraph's RocksDB) crashed the process (SIGSEGV, SIGABRT) after its work was
+    done. Its query processes end with it (``isolation.die_with_parent``)."""
     flush = getattr(worker.log, "flush_access", None)
     if flush is not None:
         flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(0)
 
 
 def can_isolate_network() -> bool:
