@@ -1,9 +1,11 @@
 """Per-request cost of the point lookup in one process, without HTTP: citygraph with its cache
-(a cache hit), citygraph with the cache off (a query process evaluates), and the floor
-(benchmarks/floor_app.py: Flask + pyoxigraph, no rules), each through Flask's test client,
-in alternating rounds so that the machine's load hits all three alike, with the CPU time of
-the web process and of the query processes per request. Then a profile of citygraph's cache
-hit, grouped by where the time goes.
+(a cache hit), citygraph with the cache off (a query process evaluates it the first time, the
+web process after that: inline.py), the floor (benchmarks/floor_app.py: Flask + pyoxigraph,
+no rules) and the floor without the query (bare Flask), each through Flask's test client, in
+alternating rounds so that the machine's load hits all alike, with the CPU time of the web
+process and of the query processes per request. Then citygraph's own work in a cache hit
+against the floor's evaluation of the query (each less bare Flask), and a profile of
+citygraph's cache hit, grouped by where the time goes.
 
     python benchmarks/hot_path.py --store STORE [--requests 500] [--rounds 3]
 
@@ -85,6 +87,22 @@ def profile(client: Any, requests: int) -> list[tuple[str, float]]:
     return sorted(totals.items(), key=lambda kv: -kv[1])
 
 
+def bare_app() -> Any:
+    """The floor without the query: Flask reads the request as the floor does and answers a
+    fixed body. What the floor costs beyond it is its evaluation of the query."""
+    from flask import Flask, Response, request
+
+    app = Flask("bare")
+
+    @app.route("/sparql", methods=["GET", "POST"])
+    def sparql() -> Response:
+        request.values.get("query")
+        return Response(b'{"head":{"vars":[]},"results":{"bindings":[]}}',
+                        mimetype="application/sparql-results+json")
+
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, required=True)
@@ -104,6 +122,7 @@ def main() -> None:
             "citygraph (cache off)": create_app(config.replace(cache_entries=0))}
     clients = {name: app.test_client() for name, app in apps.items()}
     clients["floor"] = floor_app.app.test_client()
+    clients["bare Flask (no query)"] = bare_app().test_client()
     for client in clients.values():
         per_request(client, 20)  # warm: query processes started, store pages read, cache filled
     times: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
@@ -118,6 +137,11 @@ def main() -> None:
         wall, web, child = (statistics.median(t[i] for t in values) for i in range(3))
         print(f"| {name:22} | {wall:,.0f} | {floor / wall:.2f}× | {web:,.0f} | {child:,.0f} | "
               f"{web + child:,.0f} |")
+    cpu = {name: statistics.median(t[1] + t[2] for t in values) for name, values in times.items()}
+    bare = cpu["bare Flask (no query)"]
+    print(f"\ncitygraph's own work in a cache hit (cache hit - bare Flask): "
+          f"{cpu['citygraph (cache hit)'] - bare:,.0f} µs of CPU; the floor's evaluation of the "
+          f"query (floor - bare Flask): {cpu['floor'] - bare:,.0f} µs")
     print("\nWhere a cache hit's time goes (own time, µs per request):")
     for group, micros in profile(clients["citygraph (cache hit)"], args.requests):
         print(f"  {group:28} {micros:8.0f}")
