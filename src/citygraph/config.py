@@ -70,7 +70,7 @@ class Config:
                                metadata=_help("Query results kept per worker (0 disables)."))
     inline_jobs: int = field(default=1024, metadata=_help(
         "Queries per worker remembered as cheap (a query process answered the same query on "
-        "the same build in at most 10 ms of CPU and 32 MB, query of at most 2,000 characters); "
+        "the same build in at most 10 ms of CPU and 8 MB, query of at most 2,000 characters); "
         "these are evaluated in the web "
         "process, without the round trip to a query process (0: always a query process)."))
     fair_use_seconds: float = field(

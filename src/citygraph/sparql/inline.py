@@ -29,10 +29,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from citygraph.sparql.engine import Answer, QueryJob, evaluate, rejected, run_query
-from citygraph.sparql.memory import MB
+from citygraph.sparql.memory import INLINE_QUERY_BYTES, MB
 
 CHEAP_SECONDS = 0.010
-CHEAP_BYTES = 32 * MB
+CHEAP_BYTES = INLINE_QUERY_BYTES  # counted per request thread in the memory budget
 CHEAP_BODY = 1 * MB
 MEMO_ENTRIES = 1024
 MAX_QUERY = 2000  # characters: 1,024 jobs hold at most about 2.5 MB

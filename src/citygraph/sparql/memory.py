@@ -25,6 +25,11 @@ MB = 1 << 20
 WEB_PROCESS_BYTES = 256 * MB
 MASTER_BYTES = 64 * MB
 MIN_QUERY_BYTES = 96 * MB  # below this even a small query fails: refuse to start
+# A query evaluated in the web process (inline.py) is one a query process answered within
+# INLINE_QUERY_BYTES of peak memory; each request thread may run one. The web process also
+# keeps a store handle and the table of such queries: INLINE_STORE_BYTES, measured, with margin.
+INLINE_QUERY_BYTES = 8 * MB
+INLINE_STORE_BYTES = 16 * MB
 RECYCLE_SHARE = 0.5  # a process whose peak passed this share of its limit is replaced
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -118,8 +123,10 @@ def died_of_memory(exitcode: int | None) -> bool:
 def query_share(budget_mb: int, workers: int, threads: int, cache_bytes: int,
                 body_bytes: int) -> int:
     """Bytes one query process may use so that the worst case of all processes fits the
-    budget: master + workers × (web process + cache + a body per thread) + workers × threads
-    query processes (one per request thread, the pool never holds more)."""
-    web = WEB_PROCESS_BYTES + cache_bytes + threads * body_bytes
+    budget: master + workers × (web process + its store handle + cache + a body and an inline
+    query per thread) + workers × threads query processes (one per request thread, the pool
+    never holds more)."""
+    web = (WEB_PROCESS_BYTES + INLINE_STORE_BYTES + cache_bytes
+           + threads * (body_bytes + INLINE_QUERY_BYTES))
     left = budget_mb * MB - MASTER_BYTES - workers * web
     return left // max(workers * threads, 1)
