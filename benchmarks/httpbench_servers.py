@@ -103,7 +103,7 @@ def start_rdflib_endpoint(work: Path, data: Path) -> Server:
            "--no-access-log", "--log-level", "warning"]
     env = clean_env(BENCH_DATA_FILE=str(data),
                     PYTHONPATH=os.pathsep.join([str(HERE), str(PROJECT / "src")]))
-    # Connection: close, because with keep-alive every answer stalls ~44 ms (perf-baseline §4).
+    # Connection: close, because with keep-alive each of its answers stalls about 44 ms.
     return Server(Target("rdflib-endpoint", port, close=True), launch(cmd, log, env), log)
 
 
