@@ -61,3 +61,24 @@ class Table:
             count = self._cells[base + 1]
             least = count if least is None else min(least, count)
         return least
+
+
+class Seat:
+    """One worker's slot in the table (none when the table is full: it then accepts as
+    gunicorn does)."""
+
+    def __init__(self, table: Table, pid: int) -> None:
+        self.table, self.slot = table, table.claim(pid)
+
+    def publish(self, connections: int) -> None:
+        if self.slot >= 0:
+            self.table.publish(self.slot, connections)
+
+    def may_accept(self, connections: int) -> bool:
+        """Whether a worker holding ``connections`` takes new ones: no live peer holds fewer."""
+        least = self.table.least_other(self.slot) if self.slot >= 0 else None
+        return least is None or connections <= least
+
+    def release(self) -> None:
+        if self.slot >= 0:
+            self.table.release(self.slot)

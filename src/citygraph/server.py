@@ -20,7 +20,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
-from citygraph.balance import Table
+from citygraph.balance import Seat, Table
 from citygraph.config import Config
 from citygraph.errors import ConfigError
 from citygraph.sparql.memory import MB, MIN_QUERY_BYTES
@@ -103,8 +103,8 @@ class ReadLimitedWorker(ThreadWorker):  # type: ignore[misc]
         self._config = getattr(self.app, "citygraph_config", None) or Config()
         self._in_progress: Counter[str] = Counter()
         self._count_lock = threading.Lock()
-        self._table: Table | None = getattr(self.app, "citygraph_balance", None)
-        self._slot = self._table.claim(os.getpid()) if self._table is not None else -1
+        table: Table | None = getattr(self.app, "citygraph_balance", None)
+        self._seat = Seat(table, os.getpid()) if table is not None else None
         self._held_back = False  # not taking connections while a peer holds fewer
         super().init_process()
 
@@ -112,39 +112,32 @@ class ReadLimitedWorker(ThreadWorker):  # type: ignore[misc]
         """Called on every turn of the worker's loop: publish the connections held, and stop
         taking new ones while a live peer holds fewer (balance.py)."""
         super().notify()
-        if self._table is None or self._slot < 0:
-            return
-        self._table.publish(self._slot, self.nr_conns)
-        if self._accepting and not self._least_loaded():
-            self._held_back = True
-            super().set_accept_enabled(False)
+        if self._seat is not None:
+            self._seat.publish(self.nr_conns)
+            if self._accepting:
+                self.set_accept_enabled(True)  # held back now if a peer holds fewer
 
     def set_accept_enabled(self, enabled: bool) -> None:
-        self._held_back = enabled and not self._least_loaded()
+        self._held_back = (enabled and self._seat is not None
+                           and not self._seat.may_accept(self.nr_conns))
         super().set_accept_enabled(enabled and not self._held_back)
 
     def accept(self, listener: Any) -> None:
         super().accept(listener)
-        if self._table is not None and self._slot >= 0:  # at once: peers compare with it
-            self._table.publish(self._slot, self.nr_conns)
+        if self._seat is not None:  # at once: peers compare with it
+            self._seat.publish(self.nr_conns)
 
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
         """A worker held back looks again every PAUSE_POLL seconds, not once a second: its
         peers may meanwhile have taken more connections than it holds."""
         super().wait_for_and_dispatch_events(PAUSE_POLL if self._held_back else timeout)
 
-    def _least_loaded(self) -> bool:
-        if self._table is None or self._slot < 0:
-            return True
-        least = self._table.least_other(self._slot)
-        return least is None or self.nr_conns <= least
-
     def run(self) -> None:
         try:
             super().run()
         finally:
-            if self._table is not None and self._slot >= 0:
-                self._table.release(self._slot)
+            if self._seat is not None:
+                self._seat.release()
 
     def finish_request(self, conn: Any, fs: Any) -> None:
         """A refused connection, or one whose sender ran out of time, is closed at once:
